@@ -1,0 +1,1 @@
+// Intentionally empty: stands in for a module with no sources yet.

@@ -1,0 +1,141 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+#include "lrs/common/time.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "lrs/clock.h"
+
+namespace lrs {
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(std::int64_t z, std::int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool LeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+class SystemClock final : public Clock {
+ public:
+  std::int64_t NowMicros() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+}  // namespace
+
+Clock* Clock::System() {
+  static SystemClock* clock = new SystemClock();  // never destroyed
+  return clock;
+}
+
+bool ParseIso8601(std::string_view s, ParsedTime* out) {
+  int year, mon, day, hour, min, sec = 0;
+  if (!Digits(s, 0, 4, &year) || s.size() < 16 || s[4] != '-' || !Digits(s, 5, 2, &mon) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't') ||
+      !Digits(s, 11, 2, &hour) || s[13] != ':' || !Digits(s, 14, 2, &min))
+    return false;
+  size_t p = 16;
+  std::int64_t frac_us = 0;
+  if (p < s.size() && s[p] == ':') {
+    if (!Digits(s, p + 1, 2, &sec)) return false;
+    p += 3;
+    if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
+      ++p;
+      size_t start = p;
+      std::int64_t scale = 100000;
+      while (p < s.size() && s[p] >= '0' && s[p] <= '9') {
+        frac_us += (s[p] - '0') * scale;
+        scale /= 10;
+        ++p;
+      }
+      if (p == start) return false;
+    }
+  }
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mon < 1 || mon > 12 || day < 1) return false;
+  int mdays = kDays[mon - 1] + (mon == 2 && LeapYear(year) ? 1 : 0);
+  if (day > mdays || hour > 24 || min > 59 || sec > 60) return false;
+  if (hour == 24 && (min != 0 || sec != 0 || frac_us != 0)) return false;
+  if (sec == 60) sec = 59;  // leap second: clamp
+
+  std::int64_t offset_s = 0;
+  out->has_offset = false;
+  out->negative_zero_offset = false;
+  if (p < s.size()) {
+    if (s[p] == 'Z' || s[p] == 'z') {
+      out->has_offset = true;
+      ++p;
+    } else if (s[p] == '+' || s[p] == '-') {
+      int sign = s[p] == '-' ? -1 : 1;
+      int oh, om = 0;
+      if (!Digits(s, p + 1, 2, &oh)) return false;
+      p += 3;
+      if (p < s.size()) {
+        if (s[p] == ':') ++p;
+        if (!Digits(s, p, 2, &om)) return false;
+        p += 2;
+      }
+      if (oh > 23 || om > 59) return false;
+      if (sign < 0 && oh == 0 && om == 0) out->negative_zero_offset = true;
+      offset_s = sign * (oh * 3600 + om * 60);
+      out->has_offset = true;
+    } else {
+      return false;
+    }
+  }
+  if (p != s.size()) return false;
+  std::int64_t days = DaysFromCivil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
+  std::int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset_s;
+  out->micros = secs * 1000000 + frac_us;
+  return true;
+}
+
+std::string FormatIso8601Millis(std::int64_t micros) {
+  std::int64_t ms = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000);
+  std::int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+  int millis = static_cast<int>(ms - secs * 1000);
+  std::int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  int sod = static_cast<int>(secs - days * 86400);
+  std::int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m,
+                d, sod / 3600, sod / 60 % 60, sod % 60, millis);
+  return buf;
+}
+
+}  // namespace lrs
