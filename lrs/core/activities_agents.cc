@@ -1,0 +1,234 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// The activities table (canonical Activity objects, Communication 2.5) and
+// the agents table (Person objects, Communication 2.4), kept up to date as
+// statements are written. Unchanged definitions and known names are
+// recognized by hash and skipped without touching the tables.
+
+#include <algorithm>
+#include <functional>
+
+#include "lrs/core/store_impl.h"
+#include "lrs/core/terms.h"
+#include "lrs/validate/validator.h"
+#include "lrs/xapi/statement_ops.h"
+
+namespace lrs::core {
+namespace {
+
+using storage::Table;
+constexpr const char* kIfis[] = {"mbox", "mbox_sha1sum", "openid", "account"};
+
+std::uint64_t Hash(char kind, std::string_view a, std::string_view b) {
+  std::string s;
+  s.reserve(a.size() + b.size() + 2);
+  s.push_back(kind);
+  s.append(a);
+  s.push_back('\0');
+  s.append(b);
+  return std::hash<std::string>()(s);
+}
+
+bool SeenInGroup(const GroupContext& ctx, std::uint64_t h) {
+  return std::find(ctx.seen_hashes.begin(), ctx.seen_hashes.end(), h) != ctx.seen_hashes.end();
+}
+
+struct Updater {
+  StoreImpl* store;
+  GroupContext& ctx;
+  storage::WriteTxn& txn;
+
+  Status Activity(const json::Value* act) {
+    if (!act || !act->IsObject()) return Status::OK();
+    std::string_view type = json::StringOr(*act, "objectType");
+    if (!type.empty() && type != "Activity") return Status::OK();
+    std::string_view id = json::StringOr(*act, "id");
+    if (id.empty()) return Status::OK();
+    const json::Value* def = json::Member(*act, "definition");
+    std::string def_text = def ? json::Write(*def) : std::string();
+    std::uint64_t h = Hash('A', id, def_text);
+    if (store->Seen(h) || SeenInGroup(ctx, h)) return Status::OK();
+
+    std::string key = StoreImpl::TermKey(ActivityTerm(id));
+    std::string_view cur;
+    Status s = txn.Get(Table::kActivities, key, &cur);
+    json::Document canon;
+    auto& alloc = canon.GetAllocator();
+    if (s.ok()) {
+      LRS_RETURN_IF_ERROR(json::Parse(cur, &canon, json::Limits{1u << 30, 1 << 10}));
+      if (def) {
+        std::string before(cur);
+        json::Value* cdef = nullptr;
+        auto it = canon.FindMember("definition");
+        if (it == canon.MemberEnd()) {
+          canon.AddMember("definition", json::Value(rapidjson::kObjectType), alloc);
+          cdef = &canon["definition"];
+        } else {
+          cdef = &it->value;
+        }
+        xapi::MergeActivityDefinition(*cdef, *def, alloc);
+        std::string after = json::Write(canon);
+        if (after != before) LRS_RETURN_IF_ERROR(txn.Put(Table::kActivities, key, after));
+      }
+    } else if (s.IsNotFound()) {
+      canon.SetObject();
+      canon.AddMember("objectType", "Activity", alloc);
+      canon.AddMember("id", json::StringValue(id, alloc), alloc);
+      if (def) canon.AddMember("definition", json::Value(*def, alloc), alloc);
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kActivities, key, json::Write(canon)));
+    } else {
+      return s;
+    }
+    ctx.seen_hashes.push_back(h);
+    return Status::OK();
+  }
+
+  Status ContextActivities(const json::Value* ctxv) {
+    if (!ctxv || !ctxv->IsObject()) return Status::OK();
+    const json::Value* ca = json::Member(*ctxv, "contextActivities");
+    if (!ca || !ca->IsObject()) return Status::OK();
+    for (const auto& m : ca->GetObject()) {
+      if (m.value.IsArray()) {
+        for (const auto& a : m.value.GetArray()) LRS_RETURN_IF_ERROR(Activity(&a));
+      } else {
+        LRS_RETURN_IF_ERROR(Activity(&m.value));
+      }
+    }
+    return Status::OK();
+  }
+
+  // Records an agent's name in its Person object.
+  Status Agent(const json::Value* a) {
+    if (!a || !a->IsObject()) return Status::OK();
+    if (json::StringOr(*a, "objectType") == "Group") {
+      if (const json::Value* m = json::Member(*a, "member"); m && m->IsArray())
+        for (const auto& x : m->GetArray()) LRS_RETURN_IF_ERROR(Agent(&x));
+      return Status::OK();
+    }
+    std::string term;
+    if (!AgentTerm(*a, &term)) return Status::OK();
+    std::string_view name = json::StringOr(*a, "name");
+    std::uint64_t h = Hash('P', term, name);
+    if (store->Seen(h) || SeenInGroup(ctx, h)) return Status::OK();
+
+    std::string key = StoreImpl::TermKey(term);
+    std::string_view cur;
+    Status s = txn.Get(Table::kAgents, key, &cur);
+    json::Document person;
+    auto& alloc = person.GetAllocator();
+    bool changed = false;
+    if (s.ok()) {
+      LRS_RETURN_IF_ERROR(json::Parse(cur, &person, json::Limits{1u << 30, 1 << 10}));
+    } else if (s.IsNotFound()) {
+      person.SetObject();
+      person.AddMember("objectType", "Person", alloc);
+      for (const char* ifi : kIfis) {
+        if (const json::Value* v = json::Member(*a, ifi)) {
+          json::Value arr(rapidjson::kArrayType);
+          arr.PushBack(json::Value(*v, alloc), alloc);
+          person.AddMember(json::StringValue(ifi, alloc), arr, alloc);
+        }
+      }
+      changed = true;
+    } else {
+      return s;
+    }
+    if (!name.empty()) {
+      auto it = person.FindMember("name");
+      if (it == person.MemberEnd()) {
+        person.AddMember("name", json::Value(rapidjson::kArrayType), alloc);
+        it = person.FindMember("name");
+      }
+      bool have = false;
+      for (const auto& n : it->value.GetArray())
+        if (n.IsString() && json::View(n) == name) have = true;
+      if (!have) {
+        it->value.PushBack(json::StringValue(name, alloc), alloc);
+        changed = true;
+      }
+    }
+    if (changed) LRS_RETURN_IF_ERROR(txn.Put(Table::kAgents, key, json::Write(person)));
+    ctx.seen_hashes.push_back(h);
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+Status StoreImpl::UpdateActivitiesAndAgents(GroupContext& ctx, storage::WriteTxn& txn,
+                                            const json::Value& stmt) {
+  Updater u{this, ctx, txn};
+  const json::Value* obj = json::Member(stmt, "object");
+  LRS_RETURN_IF_ERROR(u.Agent(json::Member(stmt, "actor")));
+  if (obj && obj->IsObject()) {
+    std::string_view type = json::StringOr(*obj, "objectType");
+    if (type == "Agent" || type == "Group") {
+      LRS_RETURN_IF_ERROR(u.Agent(obj));
+    } else if (type == "SubStatement") {
+      LRS_RETURN_IF_ERROR(u.Agent(json::Member(*obj, "actor")));
+      const json::Value* sobj = json::Member(*obj, "object");
+      if (sobj && sobj->IsObject()) {
+        std::string_view st = json::StringOr(*sobj, "objectType");
+        if (st == "Agent" || st == "Group") LRS_RETURN_IF_ERROR(u.Agent(sobj));
+        else LRS_RETURN_IF_ERROR(u.Activity(sobj));
+      }
+      LRS_RETURN_IF_ERROR(u.ContextActivities(json::Member(*obj, "context")));
+    } else {
+      LRS_RETURN_IF_ERROR(u.Activity(obj));
+    }
+  }
+  const json::Value* ctxv = json::Member(stmt, "context");
+  LRS_RETURN_IF_ERROR(u.ContextActivities(ctxv));
+  if (ctxv && ctxv->IsObject()) {
+    LRS_RETURN_IF_ERROR(u.Agent(json::Member(*ctxv, "instructor")));
+    LRS_RETURN_IF_ERROR(u.Agent(json::Member(*ctxv, "team")));
+  }
+  return Status::OK();
+}
+
+Status StoreImpl::GetActivity(std::string_view activity_id, std::string* out) {
+  if (!validate::IsAbsoluteIri(activity_id))
+    return Status::InvalidArgument("activityId: must be an absolute IRI");
+  storage::ReadTxn txn;
+  LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
+  std::string_view v;
+  Status s = txn.Get(Table::kActivities, TermKey(ActivityTerm(activity_id)), &v);
+  if (s.IsNotFound()) return Status::NotFound("no activity with id " + std::string(activity_id));
+  LRS_RETURN_IF_ERROR(s);
+  out->assign(v);
+  return Status::OK();
+}
+
+Status StoreImpl::GetPerson(std::string_view agent_json, std::string* out) {
+  json::Document agent;
+  LRS_RETURN_IF_ERROR(json::Parse(agent_json, &agent, json::Limits{1u << 16, 8}).WithPrefix("agent: "));
+  LRS_RETURN_IF_ERROR(validate::ValidateAgentParam(agent, XapiVersion::k2_0_0, false, "agent"));
+  std::string term;
+  if (!AgentTerm(agent, &term)) return Status::InvalidArgument("agent: has no identifier");
+  storage::ReadTxn txn;
+  LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
+  std::string_view v;
+  Status s = txn.Get(Table::kAgents, TermKey(term), &v);
+  if (s.ok()) {
+    out->assign(v);
+    return Status::OK();
+  }
+  if (!s.IsNotFound()) return s;
+  // Communication 2.4: an unknown agent still yields a Person with what the
+  // request says about it.
+  json::Document person;
+  auto& alloc = person.GetAllocator();
+  person.SetObject();
+  person.AddMember("objectType", "Person", alloc);
+  for (const char* key : {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
+    if (const json::Value* x = json::Member(agent, key)) {
+      json::Value arr(rapidjson::kArrayType);
+      arr.PushBack(json::Value(*x, alloc), alloc);
+      person.AddMember(json::StringValue(key, alloc), arr, alloc);
+    }
+  }
+  *out = json::Write(person);
+  return Status::OK();
+}
+
+}  // namespace lrs::core

@@ -1,0 +1,167 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// StoreImpl: the implementation of lrs::Store over storage::Env. Statement
+// writing lives in statements.cc, reading in statement_read.cc, queries in
+// query.cc, documents in documents.cc, agents/activities in
+// activities_agents.cc; this file's .cc holds open/close and group commit.
+
+#ifndef LRS_CORE_STORE_IMPL_H_
+#define LRS_CORE_STORE_IMPL_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <thread>
+
+#include "lrs/clock.h"
+#include "lrs/core/write_group.h"
+#include "lrs/json/json.h"
+#include "lrs/storage/env.h"
+#include "lrs/storage/record.h"
+#include "lrs/store.h"
+
+namespace lrs::core {
+
+// Index kinds: the first byte of an index key (FORMAT.md).
+enum IndexKind : char {
+  kIdxVerb = 'v',
+  kIdxActivity = 'a',         // object is this activity
+  kIdxRelatedActivity = 'A',  // object, context activities, substatement
+  kIdxAgent = 'g',            // actor or object (and group members)
+  kIdxRelatedAgent = 'G',     // + authority, instructor, team, context agents
+  kIdxRegistration = 'r',
+};
+
+// The on-disk format this code writes; checked at open.
+constexpr int kFormatVersion = 1;
+
+class StoreImpl final : public Store {
+ public:
+  StoreImpl(const Options& options, std::unique_ptr<storage::Env> env);
+  ~StoreImpl() override;
+
+  Status Init();  // loads counters and dictionaries; REQUIRES: called once after construction
+
+  // lrs::Store
+  Status PutStatements(const StatementWrite& write, std::string_view json,
+                       std::vector<std::string>* ids) override;
+  Status PutStatement(const StatementWrite& write, std::string_view id,
+                      std::string_view json) override;
+  Status GetStatement(const StatementGet& get, std::string* json,
+                      std::vector<AttachmentPayload>* attachments) override;
+  Status QueryStatements(const StatementQuery& query, StatementPage* page) override;
+  Status More(std::string_view token, StatementPage* page) override;
+  Status VoidStatement(const StatementWrite& write, std::string_view target_id,
+                       std::string_view actor, std::string* id) override;
+  Status PutDocument(const DocumentKey& key, std::string_view content,
+                     std::string_view content_type, const DocumentPrecondition& pre,
+                     Document* out) override;
+  Status PostDocument(const DocumentKey& key, std::string_view content,
+                      std::string_view content_type, const DocumentPrecondition& pre,
+                      Document* out) override;
+  Status GetDocument(const DocumentKey& key, Document* out) override;
+  Status DeleteDocument(const DocumentKey& key, const DocumentPrecondition& pre) override;
+  Status ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids) override;
+  Status GetPerson(std::string_view agent, std::string* person_json) override;
+  Status GetActivity(std::string_view activity_id, std::string* activity_json) override;
+  Status GetStats(StoreStats* stats) override;
+
+  // ---- Internal API (also used by tests and tools) ----
+
+  // Runs `op` in a group commit. Returns the op's status, or the commit's.
+  Status Write(WriteOp* op);
+
+  storage::Env* env() { return env_.get(); }
+  const Options& options() const { return options_; }
+  const storage::RecordCodec& codec() const { return codec_; }
+  std::int64_t NowMs() { return clock_->NowMicros() / 1000; }
+
+  // Term interning. The storage key of a term string (long strings hashed).
+  static std::string TermKey(std::string_view term);
+  // Read side: OK and *id, or NotFound when the term was never stored.
+  Status LookupTerm(const storage::ReadTxn& txn, std::string_view term, std::uint64_t* id);
+  // Write side: finds or allocates the id of `term`.
+  Status InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::string_view term,
+                    std::uint64_t* id);
+  // Authority JSON by id (read side, cached).
+  Status AuthorityJson(const storage::ReadTxn* rtxn, const storage::WriteTxn* wtxn,
+                       std::uint64_t id, std::string* json);
+
+  // Renders a stored statement record as JSON in `format` (exact when
+  // languages are unused). Works in a read or a write transaction.
+  Status RenderRecord(const storage::ReadTxn* rtxn, const storage::WriteTxn* wtxn,
+                      std::string_view record, StatementFormat format,
+                      const std::vector<std::string>& languages, std::string* json);
+
+  // True when `hash` (of an activity definition or agent name) was merged
+  // in a committed group already.
+  bool Seen(std::uint64_t hash);
+
+  // Merges what `stmt` says about activities (definitions) and agents
+  // (names) into the activities and agents tables.
+  Status UpdateActivitiesAndAgents(GroupContext& ctx, storage::WriteTxn& txn,
+                                   const json::Value& stmt);
+
+  // Appends the stored payloads of `stmt_json`'s attachments not yet in *seen.
+  Status CollectAttachments(const storage::ReadTxn& txn, std::string_view stmt_json,
+                            std::unordered_set<std::string>* seen,
+                            std::vector<AttachmentPayload>* out);
+
+  // Trains and installs a compression dictionary from stored statements
+  // when the store has grown enough since the last one. Cheap to call.
+  void MaybeTrainDictionary();
+
+ private:
+  struct Writer {
+    WriteOp* op;
+    Status status;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  Status CommitGroup(std::vector<Writer*>& group);
+  Status ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn, GroupContext& ctx,
+                    std::vector<Status>* op_status);
+  Status FlushPostings(GroupContext& ctx, storage::WriteTxn& txn);
+
+  const Options options_;
+  Clock* const clock_;
+  std::unique_ptr<storage::Env> env_;
+  storage::RecordCodec codec_;
+
+  // Group commit queue.
+  std::mutex mu_;
+  std::deque<Writer*> writers_;  // GUARDED_BY(mu_)
+
+  // Committed counters; written by the leader only.
+  std::uint64_t next_seq_ = 1;
+  std::int64_t last_stored_ms_ = 0;
+  std::uint64_t next_term_id_ = 1;
+  std::int64_t last_time_index_ms_ = -1;
+  std::atomic<std::uint64_t> last_seq_committed_{0};
+
+  // Caches of immutable facts (term ids, authorities); filled after commit.
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, std::uint64_t> term_cache_;
+  std::unordered_map<std::uint64_t, std::string> authority_cache_;
+  std::unordered_set<std::uint64_t> seen_;  // see GroupContext::seen_hashes
+
+  // Dictionary training state.
+  std::atomic<bool> training_{false};
+  std::thread trainer_;
+  std::mutex train_mu_;
+  std::atomic<std::uint64_t> next_dict_at_{0};  // statement count that triggers training
+
+  std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> grouped_writes_{0};
+};
+
+}  // namespace lrs::core
+
+#endif  // LRS_CORE_STORE_IMPL_H_

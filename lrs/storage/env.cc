@@ -1,0 +1,253 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+#include "lrs/storage/env.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace lrs::storage {
+namespace {
+
+struct TableSpec {
+  const char* name;
+  unsigned flags;
+};
+
+// Never reorder: names are the on-disk identity of each table.
+constexpr TableSpec kTables[] = {
+    {"meta", 0},
+    {"statements", 0},
+    {"statement_ids", 0},
+    {"voided", 0},
+    {"voids", MDB_DUPSORT | MDB_DUPFIXED},
+    {"refs", MDB_DUPSORT | MDB_DUPFIXED},
+    {"stored_time", 0},
+    {"terms", 0},
+    {"index", MDB_DUPSORT | MDB_DUPFIXED},
+    {"attachments", 0},
+    {"activities", 0},
+    {"agents", 0},
+    {"documents", 0},
+};
+static_assert(sizeof(kTables) / sizeof(kTables[0]) == static_cast<int>(Table::kCount));
+
+constexpr std::size_t kMaxMap64 = std::size_t{1} << 44;  // 16 TiB
+
+}  // namespace
+
+Status FromMdb(int rc, std::string_view what) {
+  if (rc == MDB_SUCCESS) return Status::OK();
+  std::string m(what);
+  m += ": ";
+  m += mdb_strerror(rc);
+  switch (rc) {
+    case MDB_NOTFOUND: return Status::NotFound(m);
+    case MDB_MAP_FULL: return Status::NoSpace(m);
+    case ENOSPC: return Status::NoSpace(m);
+    case EDQUOT: return Status::NoSpace(m);
+    case MDB_KEYEXIST: return Status::Conflict(m);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_VERSION_MISMATCH:
+    case MDB_INVALID: return Status::Corruption(m);
+    case MDB_READERS_FULL: return Status::Busy(m);
+    case MDB_BAD_VALSIZE: return Status::InvalidArgument(m);
+    default: return Status::IOError(m);
+  }
+}
+
+// ---- ReadTxn ----------------------------------------------------------------
+
+MDB_dbi ReadTxn::dbi(Table t) const { return env_->dbi(t); }
+
+Status ReadTxn::Get(Table t, std::string_view key, std::string_view* value) const {
+  MDB_val k = Val(key), v;
+  int rc = mdb_get(txn_, env_->dbi(t), &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  if (rc != MDB_SUCCESS) return FromMdb(rc, "mdb_get");
+  *value = View(v);
+  return Status::OK();
+}
+
+void ReadTxn::Reset() {
+  if (txn_) {
+    mdb_txn_abort(txn_);
+    txn_ = nullptr;
+  }
+  if (lock_.owns_lock()) lock_.unlock();
+}
+
+// ---- WriteTxn ---------------------------------------------------------------
+
+MDB_dbi WriteTxn::dbi(Table t) const { return env_->dbi(t); }
+
+Status WriteTxn::Get(Table t, std::string_view key, std::string_view* value) const {
+  MDB_val k = Val(key), v;
+  int rc = mdb_get(txn_, env_->dbi(t), &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  if (rc != MDB_SUCCESS) return FromMdb(rc, "mdb_get");
+  *value = View(v);
+  return Status::OK();
+}
+
+Status WriteTxn::Put(Table t, std::string_view key, std::string_view value, unsigned flags) {
+  MDB_val k = Val(key), v = Val(value);
+  int rc = mdb_put(txn_, env_->dbi(t), &k, &v, flags);
+  if (rc == MDB_KEYEXIST && (flags & MDB_NODUPDATA)) return Status::OK();
+  return FromMdb(rc, "mdb_put");
+}
+
+Status WriteTxn::Del(Table t, std::string_view key, const std::string_view* value) {
+  MDB_val k = Val(key), v;
+  if (value) v = Val(*value);
+  int rc = mdb_del(txn_, env_->dbi(t), &k, value ? &v : nullptr);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  return FromMdb(rc, "mdb_del");
+}
+
+Status WriteTxn::BeginChild(WriteTxn* child) {
+  child->Abort();
+  child->env_ = env_;
+  return FromMdb(mdb_txn_begin(env_->env(), txn_, 0, &child->txn_), "mdb_txn_begin(child)");
+}
+
+Status WriteTxn::Commit() {
+  if (!txn_) return Status::Internal("commit without a transaction");
+  int rc = mdb_txn_commit(txn_);
+  txn_ = nullptr;  // committed or aborted by LMDB either way
+  return FromMdb(rc, "mdb_txn_commit");
+}
+
+void WriteTxn::Abort() {
+  if (txn_) {
+    mdb_txn_abort(txn_);
+    txn_ = nullptr;
+  }
+}
+
+// ---- Cursor -----------------------------------------------------------------
+
+Status Cursor::Open(MDB_txn* txn, MDB_dbi dbi) {
+  if (c_) {
+    mdb_cursor_close(c_);
+    c_ = nullptr;
+  }
+  return FromMdb(mdb_cursor_open(txn, dbi, &c_), "mdb_cursor_open");
+}
+
+Status Cursor::Get(MDB_val* key, MDB_val* value, MDB_cursor_op op) {
+  int rc = mdb_cursor_get(c_, key, value, op);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  return FromMdb(rc, "mdb_cursor_get");
+}
+
+// ---- Env --------------------------------------------------------------------
+
+Status Env::Open(const std::string& dir, const EnvOptions& options, std::unique_ptr<Env>* out) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Status::IOError(dir + ": " + std::strerror(errno));
+    if (!options.create_if_missing) return Status::NotFound(dir + ": no store here");
+    if (mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
+      return Status::IOError("mkdir " + dir + ": " + std::strerror(errno));
+  } else if (!S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument(dir + ": not a directory");
+  }
+
+  std::unique_ptr<Env> env(new Env());
+  env->dir_ = dir;
+  env->options_ = options;
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_env_create(&env->env_), "mdb_env_create"));
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_env_set_maxdbs(env->env_, static_cast<int>(Table::kCount) + 4),
+                              "mdb_env_set_maxdbs"));
+  LRS_RETURN_IF_ERROR(
+      FromMdb(mdb_env_set_maxreaders(env->env_, options.max_readers), "mdb_env_set_maxreaders"));
+
+  // An existing store may already be larger than the initial size.
+  std::size_t map = options.initial_map_size;
+  std::string data_file = dir + "/data.mdb";
+  if (stat(data_file.c_str(), &st) == 0 && static_cast<std::size_t>(st.st_size) > map) {
+    while (map < static_cast<std::size_t>(st.st_size)) map *= 2;
+  }
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_env_set_mapsize(env->env_, map), "mdb_env_set_mapsize"));
+
+  // MDB_NOTLS: read transactions are not tied to threads. MDB_NORDAHEAD:
+  // random access dominates. Sync behaviour per options.
+  unsigned flags = MDB_NOTLS | MDB_NORDAHEAD;
+  if (!options.sync) flags |= MDB_NOSYNC;
+  int rc = mdb_env_open(env->env_, dir.c_str(), flags, 0640);
+  if (rc != MDB_SUCCESS) return FromMdb(rc, "mdb_env_open " + dir);
+
+  MDB_envinfo info;
+  mdb_env_info(env->env_, &info);
+  env->map_size_ = info.me_mapsize;
+
+  // Open (create) every table in one write transaction.
+  MDB_txn* txn;
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_txn_begin(env->env_, nullptr, 0, &txn), "mdb_txn_begin"));
+  for (int i = 0; i < static_cast<int>(Table::kCount); ++i) {
+    rc = mdb_dbi_open(txn, kTables[i].name, kTables[i].flags | MDB_CREATE, &env->dbis_[i]);
+    if (rc != MDB_SUCCESS) {
+      mdb_txn_abort(txn);
+      return FromMdb(rc, std::string("mdb_dbi_open ") + kTables[i].name);
+    }
+  }
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_txn_commit(txn), "mdb_txn_commit(open)"));
+  *out = std::move(env);
+  return Status::OK();
+}
+
+Env::~Env() {
+  if (env_) mdb_env_close(env_);
+}
+
+Status Env::BeginRead(ReadTxn* txn) {
+  txn->Reset();
+  txn->lock_ = std::shared_lock<std::shared_mutex>(resize_mu_);
+  txn->env_ = this;
+  int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn->txn_);
+  if (rc != MDB_SUCCESS) {
+    txn->txn_ = nullptr;
+    txn->lock_.unlock();
+    return FromMdb(rc, "mdb_txn_begin(read)");
+  }
+  return Status::OK();
+}
+
+Status Env::BeginWrite(WriteTxn* txn) {
+  txn->Abort();
+  txn->env_ = this;
+  return FromMdb(mdb_txn_begin(env_, nullptr, 0, &txn->txn_), "mdb_txn_begin(write)");
+}
+
+Status Env::Grow() {
+  std::unique_lock<std::shared_mutex> lock(resize_mu_);
+  std::size_t limit = options_.max_map_size;
+  if (limit == 0) limit = sizeof(void*) >= 8 ? kMaxMap64 : (std::size_t{1} << 30);
+  std::size_t cur = map_size_.load();
+  if (cur >= limit) {
+    return Status::NoSpace("store reached its maximum size of " + std::to_string(limit) +
+                           " bytes (Options::max_map_size)");
+  }
+  std::size_t next = cur * 2 > limit ? limit : cur * 2;
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_env_set_mapsize(env_, next), "mdb_env_set_mapsize"));
+  MDB_envinfo info;
+  mdb_env_info(env_, &info);
+  map_size_ = info.me_mapsize;
+  return Status::OK();
+}
+
+Status Env::Sync(bool force) { return FromMdb(mdb_env_sync(env_, force ? 1 : 0), "mdb_env_sync"); }
+
+Status Env::UsedBytes(std::size_t* used) {
+  MDB_envinfo info;
+  MDB_stat st;
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_env_info(env_, &info), "mdb_env_info"));
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_env_stat(env_, &st), "mdb_env_stat"));
+  *used = (info.me_last_pgno + 1) * static_cast<std::size_t>(st.ms_psize);
+  return Status::OK();
+}
+
+}  // namespace lrs::storage
