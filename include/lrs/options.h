@@ -46,6 +46,13 @@ struct Options {
   // Largest page a statement query returns ("limit=0" means this).
   std::uint32_t max_query_limit = 1000;
 
+  // Statements whose index entries are buffered in memory (and in a
+  // sequential on-disk log) before one flush merges them into the indexes.
+  // Larger buffers make ingest faster (each index page is rewritten once
+  // per flush instead of once per commit) and cost about 1 KiB of memory per
+  // statement, plus a longer pause at each flush.
+  std::size_t index_buffer_statements = 65536;
+
   // Largest document (state, profile) accepted.
   std::size_t max_document_bytes = std::size_t{16} << 20;
 

@@ -48,8 +48,21 @@ void RandomBytes(void* buf, std::size_t n) {
 }
 
 Uuid Uuid::Random() {
+  // One getrandom() per 256 ids: a syscall per id costs more than the rest
+  // of id generation. The buffer is per thread and never reused.
+  struct Pool {
+    unsigned char buf[4096];
+    std::size_t pos = sizeof(buf);
+  };
+  thread_local Pool pool;
+  if (pool.pos + 16 > sizeof(pool.buf)) {
+    RandomBytes(pool.buf, sizeof(pool.buf));
+    pool.pos = 0;
+  }
   Uuid u;
-  RandomBytes(u.bytes.data(), 16);
+  std::memcpy(u.bytes.data(), pool.buf + pool.pos, 16);
+  std::memset(pool.buf + pool.pos, 0, 16);
+  pool.pos += 16;
   u.bytes[6] = static_cast<std::uint8_t>((u.bytes[6] & 0x0f) | 0x40);
   u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3f) | 0x80);
   return u;

@@ -132,15 +132,52 @@ Status DecodeToken(std::string_view token, Plan* p) {
   return Status::OK();
 }
 
-// One posting list: the duplicates of an index key.
+// One posting list: the duplicates of an index key in LMDB, plus the
+// buffered postings of the same key in the MemIndex.
 class PostingCursor {
  public:
-  Status Open(const storage::ReadTxn& txn, const std::string& key) {
+  Status Open(const storage::ReadTxn& txn, const std::string& key,
+              const std::vector<std::uint64_t>* mem) {
     key_ = key;
+    mem_ = mem;
     return c_.Open(txn.txn(), txn.dbi(Table::kIndex));
   }
-  // Largest seq <= target; false when none.
+  // Largest seq <= target; *found false when none.
   Status Floor(std::uint64_t target, std::uint64_t* out, bool* found) {
+    bool f1;
+    std::uint64_t v1 = 0;
+    LRS_RETURN_IF_ERROR(DiskFloor(target, &v1, &f1));
+    *found = f1;
+    *out = v1;
+    if (mem_) {
+      auto it = std::upper_bound(mem_->begin(), mem_->end(), target);
+      if (it != mem_->begin()) {
+        std::uint64_t v2 = *(it - 1);
+        if (!*found || v2 > *out) *out = v2;
+        *found = true;
+      }
+    }
+    return Status::OK();
+  }
+  // Smallest seq >= target; *found false when none.
+  Status Ceil(std::uint64_t target, std::uint64_t* out, bool* found) {
+    bool f1;
+    std::uint64_t v1 = 0;
+    LRS_RETURN_IF_ERROR(DiskCeil(target, &v1, &f1));
+    *found = f1;
+    *out = v1;
+    if (mem_) {
+      auto it = std::lower_bound(mem_->begin(), mem_->end(), target);
+      if (it != mem_->end()) {
+        if (!*found || *it < *out) *out = *it;
+        *found = true;
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status DiskFloor(std::uint64_t target, std::uint64_t* out, bool* found) {
     char buf[8];
     EncodeFixed64BE(buf, target);
     MDB_val k = storage::Val(key_), v{8, buf};
@@ -167,8 +204,7 @@ class PostingCursor {
     *found = true;
     return Status::OK();
   }
-  // Smallest seq >= target; false when none.
-  Status Ceil(std::uint64_t target, std::uint64_t* out, bool* found) {
+  Status DiskCeil(std::uint64_t target, std::uint64_t* out, bool* found) {
     char buf[8];
     EncodeFixed64BE(buf, target);
     MDB_val k = storage::Val(key_), v{8, buf};
@@ -183,21 +219,25 @@ class PostingCursor {
     return Status::OK();
   }
 
- private:
   std::string key_;
+  const std::vector<std::uint64_t>* mem_ = nullptr;
   storage::Cursor c_;
 };
 
 // Yields matching sequences in plan order.
 class Matcher {
  public:
-  Matcher(const storage::ReadTxn& txn, const Plan& plan) : txn_(txn), plan_(plan) {}
+  Matcher(const storage::ReadTxn& txn, const MemIndex& mem, const Plan& plan)
+      : txn_(txn), mem_(mem), plan_(plan) {}
 
   Status Init() {
     cand_ = plan_.ascending ? plan_.lo : plan_.hi;
     lists_.resize(plan_.keys.size());
-    for (std::size_t i = 0; i < lists_.size(); ++i)
-      LRS_RETURN_IF_ERROR(lists_[i].Open(txn_, plan_.keys[i]));
+    for (std::size_t i = 0; i < lists_.size(); ++i) {
+      const std::string& k = plan_.keys[i];
+      LRS_RETURN_IF_ERROR(lists_[i].Open(
+          txn_, k, mem_.Postings(PostingKey(k[0], DecodeFixed64BE(k.data() + 1)))));
+    }
     if (lists_.empty()) LRS_RETURN_IF_ERROR(all_.Open(txn_.txn(), txn_.dbi(Table::kStatements)));
     return Status::OK();
   }
@@ -273,6 +313,7 @@ class Matcher {
   }
 
   const storage::ReadTxn& txn_;
+  const MemIndex& mem_;
   const Plan& plan_;
   std::vector<PostingCursor> lists_;
   storage::Cursor all_;
@@ -377,7 +418,7 @@ static Status BuildPlan(StoreImpl* store, const storage::ReadTxn& txn, const Sta
 
 // Runs a plan: fills one page and the token for the next.
 static Status RunPlan(StoreImpl* store, const storage::ReadTxn& txn, Plan plan, StatementPage* page) {
-  Matcher m(txn, plan);
+  Matcher m(txn, store->mem(), plan);
   LRS_RETURN_IF_ERROR(m.Init());
   std::unordered_set<std::string> attached;
   std::string json;
@@ -435,6 +476,9 @@ Status StoreImpl::CollectAttachments(const storage::ReadTxn& txn, std::string_vi
 
 Status StoreImpl::QueryStatements(const StatementQuery& q, StatementPage* page) {
   *page = StatementPage();
+  // Held for the whole query: the index buffer must not be merged away
+  // while this snapshot relies on it (MemIndex).
+  std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
   storage::ReadTxn txn;
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
   // The snapshot's newest statement bounds this query and all its pages.
@@ -447,7 +491,8 @@ Status StoreImpl::QueryStatements(const StatementQuery& q, StatementPage* page) 
     if (s.ok()) last_seq = DecodeFixed64BE(static_cast<const char*>(k.mv_data));
     else if (!s.IsNotFound()) return s;
   }
-  page->consistent_through_ms = std::max(NowMs(), last_stored_ms_);
+  last_seq = std::min(last_seq, mem_.visible_seq());
+  page->consistent_through_ms = std::max(NowMs(), last_stored_ms_.load());
   Plan plan;
   bool empty;
   LRS_RETURN_IF_ERROR(BuildPlan(this, txn, q, last_seq, &plan, &empty));
@@ -460,9 +505,10 @@ Status StoreImpl::More(std::string_view token, StatementPage* page) {
   Plan plan;
   LRS_RETURN_IF_ERROR(DecodeToken(token, &plan));
   if (plan.limit == 0 || plan.limit > options_.max_query_limit) plan.limit = options_.max_query_limit;
+  std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
   storage::ReadTxn txn;
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
-  page->consistent_through_ms = std::max(NowMs(), last_stored_ms_);
+  page->consistent_through_ms = std::max(NowMs(), last_stored_ms_.load());
   if (plan.lo > plan.hi) return Status::OK();
   return RunPlan(this, txn, std::move(plan), page);
 }

@@ -112,12 +112,17 @@ Status StoreImpl::GetStatement(const StatementGet& get, std::string* json,
   if (!Uuid::Parse(get.id, &id))
     return Status::InvalidArgument(std::string(get.voided ? "voidedStatementId" : "statementId") +
                                    ": must be a UUID");
+  std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
   storage::ReadTxn txn;
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
-  std::string_view seq;
-  Status s = txn.Get(Table::kStatementIds, id.AsBytes(), &seq);
+  std::uint64_t seqn;
+  Status s = FindSeq(nullptr, txn.txn(), id.AsBytes(), &seqn);
+  if (s.ok() && seqn > mem_.visible_seq()) s = Status::NotFound("");
   if (s.IsNotFound()) return Status::NotFound("no statement with id " + id.ToString());
   LRS_RETURN_IF_ERROR(s);
+  char seqbuf[8];
+  EncodeFixed64BE(seqbuf, seqn);
+  const std::string_view seq(seqbuf, 8);
   std::string_view dummy;
   s = txn.Get(Table::kVoided, seq, &dummy);
   if (!s.ok() && !s.IsNotFound()) return s;

@@ -224,26 +224,21 @@ Status PutStatementsOp::AddPostings(GroupContext& ctx, storage::WriteTxn& txn,
   for (const Term& t : terms) {
     std::uint64_t tid;
     LRS_RETURN_IF_ERROR(store_->InternTerm(ctx, txn, t.second, &tid));
-    Posting post;
-    post.key.reserve(9);
-    post.key.push_back(t.first);
-    PutFixed64BE(&post.key, tid);
-    post.seq = seq;
-    post.append = append;
-    ctx.postings.push_back(std::move(post));
+    (void)append;
+    ctx.postings.push_back(Posting{PostingKey(t.first, tid), seq});
   }
   return Status::OK();
 }
 
-Status PutStatementsOp::StoredTerms(storage::WriteTxn& txn, std::string_view uuid_bytes,
-                                    int depth, std::vector<Term>* out) {
+Status PutStatementsOp::StoredTerms(const GroupContext& ctx, storage::WriteTxn& txn,
+                                    std::string_view uuid_bytes, int depth, std::vector<Term>* out) {
   if (depth <= 0) return Status::OK();
-  std::string_view v;
-  Status s = txn.Get(Table::kStatementIds, uuid_bytes, &v);
+  std::uint64_t seq;
+  Status s = store_->FindSeq(&ctx, txn.txn(), uuid_bytes, &seq);
   if (s.IsNotFound()) return Status::OK();
   LRS_RETURN_IF_ERROR(s);
   std::string_view rec;
-  LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, v, &rec));
+  LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Be64(seq), &rec));
   std::string text;
   LRS_RETURN_IF_ERROR(store_->RenderRecord(nullptr, &txn, rec, StatementFormat::kExact, {}, &text));
   json::Document d;
@@ -253,7 +248,7 @@ Status PutStatementsOp::StoredTerms(storage::WriteTxn& txn, std::string_view uui
   if (obj && json::StringOr(*obj, "objectType") == "StatementRef") {
     Uuid next;
     if (Uuid::Parse(json::StringOr(*obj, "id"), &next))
-      LRS_RETURN_IF_ERROR(StoredTerms(txn, next.AsBytes(), depth - 1, out));
+      LRS_RETURN_IF_ERROR(StoredTerms(ctx, txn, next.AsBytes(), depth - 1, out));
   }
   return Status::OK();
 }
@@ -293,13 +288,13 @@ Status PutStatementsOp::PropagateToReferrers(GroupContext& ctx, storage::WriteTx
 Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
                                  PreparedStatement& p) {
   const std::string_view idb = p.id.AsBytes();
-  std::string_view v;
-  Status s = txn.Get(Table::kStatementIds, idb, &v);
+  std::uint64_t existing;
+  Status s = store_->FindSeq(&ctx, txn.txn(), idb, &existing);
   if (s.ok()) {
     // Communication 2.1.2.s2.b4/b5: an equal statement is accepted and
     // changes nothing; a different one is a conflict.
     std::string_view rec;
-    LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, v, &rec));
+    LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Be64(existing), &rec));
     std::string text;
     LRS_RETURN_IF_ERROR(store_->RenderRecord(nullptr, &txn, rec, StatementFormat::kExact, {}, &text));
     json::Document stored;
@@ -326,7 +321,10 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
   record.reserve(p.compressed.size() + 40);
   storage::RecordCodec::EncodeCompressed(h, p.compressed, &record);
   LRS_RETURN_IF_ERROR(txn.Put(Table::kStatements, seq_key, record, MDB_APPEND));
-  LRS_RETURN_IF_ERROR(txn.Put(Table::kStatementIds, idb, seq_key, MDB_NOOVERWRITE));
+  // The id index entry goes through the index buffer (MemIndex).
+  if (ctx.first_seq == 0) ctx.first_seq = seq;
+  ctx.new_ids.emplace(std::string(idb), seq);
+  ctx.new_id_log.emplace_back(idb);
   if (!ctx.time_index_written) {
     std::string tkey;
     PutFixed64BE(&tkey, static_cast<std::uint64_t>(ctx.stored_ms));
@@ -337,7 +335,7 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
   // Index terms: own, plus those inherited from a StatementRef target.
   std::vector<Term> terms = p.terms;
   if (p.ref_target) {
-    LRS_RETURN_IF_ERROR(StoredTerms(txn, p.ref_target->AsBytes(), 16, &terms));
+    LRS_RETURN_IF_ERROR(StoredTerms(ctx, txn, p.ref_target->AsBytes(), 16, &terms));
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     LRS_RETURN_IF_ERROR(txn.Put(Table::kRefs, p.ref_target->AsBytes(), seq_key, MDB_NODUPDATA));
@@ -351,9 +349,10 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
   if (p.voiding && p.ref_target) {
     const std::string_view tb = p.ref_target->AsBytes();
     LRS_RETURN_IF_ERROR(txn.Put(Table::kVoids, tb, seq_key, MDB_NODUPDATA));
-    std::string_view tseq;
-    s = txn.Get(Table::kStatementIds, tb, &tseq);
+    std::uint64_t target_seq;
+    s = store_->FindSeq(&ctx, txn.txn(), tb, &target_seq);
     if (s.ok()) {
+      const std::string tseq = Be64(target_seq);
       std::string_view trec;
       LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, tseq, &trec));
       storage::RecordHeader th;

@@ -57,8 +57,8 @@ class PutStatementsOp final : public WriteOp {
                      std::uint64_t seq, bool append);
   // Index terms of a stored statement, including those it inherits through
   // StatementRefs (Communication 2.1.3.s3), up to `depth` levels.
-  Status StoredTerms(storage::WriteTxn& txn, std::string_view uuid_bytes, int depth,
-                     std::vector<Term>* out);
+  Status StoredTerms(const GroupContext& ctx, storage::WriteTxn& txn,
+                     std::string_view uuid_bytes, int depth, std::vector<Term>* out);
   // Gives earlier statements that refer to `id` the terms of the statement.
   Status PropagateToReferrers(GroupContext& ctx, storage::WriteTxn& txn, const Uuid& id,
                               const std::vector<Term>& terms);

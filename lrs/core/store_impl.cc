@@ -34,6 +34,7 @@ constexpr std::string_view kMetaFormat = "format_version";
 constexpr std::string_view kMetaNextTerm = "next_term_id";
 constexpr std::string_view kMetaDictPrefix = "dict:";
 constexpr std::string_view kMetaAuthPrefix = "auth:";
+constexpr std::string_view kMetaMergedUpto = "index_merged_upto";
 constexpr std::size_t kMaxTermKey = 400;
 constexpr std::size_t kMaxTermCache = 1 << 20;
 
@@ -56,6 +57,14 @@ StoreImpl::StoreImpl(const Options& options, std::unique_ptr<storage::Env> env)
 
 StoreImpl::~StoreImpl() {
   if (trainer_.joinable()) trainer_.join();  // a dictionary training run
+  // Merge the index buffer so the next open has nothing to rebuild. Nothing
+  // is lost if this fails: the pending table still holds it.
+  std::size_t pending;
+  {
+    std::shared_lock<std::shared_mutex> l(mem_.mu());
+    pending = mem_.statements() + mem_.terms().size();
+  }
+  if (pending > 0) (void)FlushIndexBuffer();
 }
 
 bool StoreImpl::Seen(std::uint64_t hash) {
@@ -115,7 +124,8 @@ Status StoreImpl::Init() {
     s = c.Get(&key, &val, MDB_NEXT);
   }
   next_dict_at_ = dicts == 0 ? 1000 : dicts == 1 ? 100000 : UINT64_MAX;
-  return txn.Commit();
+  LRS_RETURN_IF_ERROR(txn.Commit());
+  return RebuildIndexBuffer();
 }
 
 // ---- Group commit -------------------------------------------------------------
@@ -163,6 +173,8 @@ Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn
     const auto term0 = ctx.next_term_id;
     const auto postings0 = ctx.postings.size();
     const auto added0 = ctx.statements_added;
+    const auto ids0 = ctx.new_id_log.size();
+    const auto first0 = ctx.first_seq;
     const auto seen0 = ctx.seen_hashes.size();
     const bool time0 = ctx.time_index_written;
     const auto terms0 = ctx.new_term_log.size();
@@ -180,6 +192,9 @@ Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn
       ctx.next_term_id = term0;
       ctx.postings.resize(postings0);
       ctx.statements_added = added0;
+      for (auto j = ids0; j < ctx.new_id_log.size(); ++j) ctx.new_ids.erase(ctx.new_id_log[j]);
+      ctx.new_id_log.resize(ids0);
+      ctx.first_seq = first0;
       ctx.seen_hashes.resize(seen0);
       ctx.time_index_written = time0;
       for (auto j = terms0; j < ctx.new_term_log.size(); ++j) ctx.new_terms.erase(ctx.new_term_log[j]);
@@ -192,34 +207,11 @@ Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn
   return Status::OK();
 }
 
-Status StoreImpl::FlushPostings(GroupContext& ctx, storage::WriteTxn& txn) {
-  auto& p = ctx.postings;
-  if (p.empty()) return Status::OK();
-  std::stable_sort(p.begin(), p.end(), [](const Posting& a, const Posting& b) {
-    return a.key != b.key ? a.key < b.key : a.seq < b.seq;
-  });
-  storage::Cursor c;
-  LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kIndex)));
-  char seqbuf[8];
-  for (const Posting& x : p) {
-    EncodeFixed64BE(seqbuf, x.seq);
-    MDB_val k = storage::Val(x.key), v{8, seqbuf};
-    // Postings for the newest statements go at the end of their term's list.
-    int rc = mdb_cursor_put(c.get(), &k, &v, x.append ? MDB_APPENDDUP : MDB_NODUPDATA);
-    if (rc == MDB_KEYEXIST && x.append) {  // not the largest after all
-      rc = mdb_cursor_put(c.get(), &k, &v, MDB_NODUPDATA);
-    }
-    if (rc == MDB_KEYEXIST) continue;
-    LRS_RETURN_IF_ERROR(storage::FromMdb(rc, "index put"));
-  }
-  return Status::OK();
-}
-
 Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
   for (int attempt = 0;; ++attempt) {
     GroupContext ctx;
     ctx.next_seq = next_seq_;
-    ctx.stored_ms = std::max(NowMs(), last_stored_ms_);
+    ctx.stored_ms = std::max(NowMs(), last_stored_ms_.load());
     ctx.next_term_id = next_term_id_;
     ctx.time_index_written = ctx.stored_ms == last_time_index_ms_;
 
@@ -227,7 +219,12 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
     Status s = env_->BeginWrite(&txn);
     std::vector<Status> op_status;
     if (s.ok()) s = ApplyGroup(group, txn, ctx, &op_status);
-    if (s.ok()) s = FlushPostings(ctx, txn);
+    if (s.ok() && !ctx.postings.empty()) {
+      // The group's index entries, durable with its statements (MemIndex).
+      std::string pending;
+      MemIndex::EncodePending(ctx, &pending);
+      s = txn.Put(Table::kPending, Be64(ctx.first_seq), pending, MDB_APPEND);
+    }
     if (s.ok() && ctx.next_term_id != next_term_id_)
       s = txn.Put(Table::kMeta, kMetaNextTerm, Be64(ctx.next_term_id));
     if (s.ok()) s = txn.Commit();
@@ -249,10 +246,16 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       last_time_index_ms_ = ctx.stored_ms;
     }
     last_seq_committed_.store(next_seq_ - 1);
-    if (!ctx.new_terms.empty() || !ctx.new_authorities.empty()) {
+    {
+      // Publish the group's index entries; from here queries see it.
+      std::unique_lock<std::shared_mutex> l(mem_.mu());
+      for (const auto& p : ctx.postings) mem_.AddPosting(p.key, p.seq);
+      for (auto& [id, seq] : ctx.new_ids) mem_.AddId(id, seq);
+      for (auto& [term, id] : ctx.new_terms) mem_.AddTerm(term, id);
+      mem_.SetVisible(next_seq_ - 1, ctx.statements_added);
+    }
+    if (!ctx.new_authorities.empty()) {
       std::unique_lock<std::shared_mutex> l(cache_mu_);
-      if (term_cache_.size() + ctx.new_terms.size() > kMaxTermCache) term_cache_.clear();
-      term_cache_.insert(ctx.new_terms.begin(), ctx.new_terms.end());
       authority_cache_.insert(ctx.new_authorities.begin(), ctx.new_authorities.end());
     }
     if (!ctx.seen_hashes.empty()) {
@@ -264,8 +267,123 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       group[i]->status = op_status[i];
       if (op_status[i].ok()) group[i]->op->Committed();
     }
+    if (mem_.statements() >= options_.index_buffer_statements) {
+      // The group's own writes are durable already; a failed flush leaves
+      // the buffer as it is and is retried after the next commit.
+      (void)FlushIndexBuffer();
+    }
     return Status::OK();
   }
+}
+
+Status StoreImpl::FlushIndexBuffer() {
+  for (int attempt = 0;; ++attempt) {
+    storage::WriteTxn txn;
+    Status s = env_->BeginWrite(&txn);
+    // Postings, ids and terms in key order: each page is touched once.
+    if (s.ok()) {
+      std::vector<const std::pair<const std::uint64_t, std::vector<std::uint64_t>>*> keys;
+      for (const auto& kv : mem_.postings()) keys.push_back(&kv);
+      std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      storage::Cursor c;
+      s = c.Open(txn.txn(), txn.dbi(Table::kIndex));
+      char seqbuf[8];
+      for (std::size_t i = 0; s.ok() && i < keys.size(); ++i) {
+        const std::string kb = IndexKeyBytes(keys[i]->first);
+        MDB_val k = storage::Val(kb);
+        for (std::uint64_t seq : keys[i]->second) {
+          EncodeFixed64BE(seqbuf, seq);
+          MDB_val v{8, seqbuf};
+          int rc = mdb_cursor_put(c.get(), &k, &v, MDB_APPENDDUP);
+          if (rc == MDB_KEYEXIST) rc = mdb_cursor_put(c.get(), &k, &v, MDB_NODUPDATA);
+          if (rc == MDB_KEYEXIST) rc = MDB_SUCCESS;
+          if (rc != MDB_SUCCESS) {
+            s = storage::FromMdb(rc, "index flush");
+            break;
+          }
+        }
+      }
+    }
+    if (s.ok()) {
+      std::vector<const std::pair<const std::string, std::uint64_t>*> ids;
+      for (const auto& kv : mem_.ids()) ids.push_back(&kv);
+      std::sort(ids.begin(), ids.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      for (std::size_t i = 0; s.ok() && i < ids.size(); ++i)
+        s = txn.Put(Table::kStatementIds, ids[i]->first, Be64(ids[i]->second));
+    }
+    if (s.ok()) {
+      std::vector<std::pair<std::string, std::uint64_t>> terms;
+      for (const auto& [t, id] : mem_.terms()) terms.emplace_back(TermKey(t), id);
+      std::sort(terms.begin(), terms.end());
+      for (std::size_t i = 0; s.ok() && i < terms.size(); ++i)
+        s = txn.Put(Table::kTerms, terms[i].first, Be64(terms[i].second));
+    }
+    if (s.ok()) s = storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kPending), 0), "mdb_drop");
+    if (s.ok()) s = txn.Put(Table::kMeta, kMetaMergedUpto, Be64(next_seq_ - 1));
+    if (s.ok()) s = txn.Commit();
+    if (!s.ok()) {
+      txn.Abort();
+      if (IsMapFull(s) && attempt < 64) {
+        LRS_RETURN_IF_ERROR(env_->Grow());
+        continue;
+      }
+      return s;
+    }
+    std::unique_lock<std::shared_mutex> l(mem_.mu());
+    mem_.Clear();
+    return Status::OK();
+  }
+}
+
+Status StoreImpl::RebuildIndexBuffer() {
+  storage::ReadTxn txn;
+  LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
+  std::uint64_t merged = 0;
+  std::string_view v;
+  Status s = txn.Get(Table::kMeta, kMetaMergedUpto, &v);
+  if (s.ok() && v.size() == 8) merged = DecodeFixed64BE(v.data());
+  std::unique_lock<std::shared_mutex> l(mem_.mu());
+  mem_.Clear();
+  storage::Cursor c;
+  LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kStatements)));
+  std::string start = Be64(merged + 1);
+  MDB_val key = storage::Val(start), val;
+  std::size_t count = 0;
+  for (s = c.Get(&key, &val, MDB_SET_RANGE); s.ok(); s = c.Get(&key, &val, MDB_NEXT)) {
+    storage::RecordHeader h;
+    std::string_view body;
+    LRS_RETURN_IF_ERROR(storage::RecordCodec::DecodeHeader(storage::View(val), &h, &body));
+    mem_.AddId(std::string(reinterpret_cast<const char*>(h.id.data()), 16),
+               DecodeFixed64BE(static_cast<const char*>(key.mv_data)));
+    ++count;
+  }
+  if (!s.IsNotFound()) return s;
+  LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kPending)));
+  for (s = c.Get(&key, &val, MDB_FIRST); s.ok(); s = c.Get(&key, &val, MDB_NEXT)) {
+    if (!mem_.LoadPending(storage::View(val))) return Status::Corruption("pending index entry");
+  }
+  if (!s.IsNotFound()) return s;
+  mem_.SetVisible(next_seq_ - 1, count);
+  return Status::OK();
+}
+
+Status StoreImpl::FindSeq(const GroupContext* ctx, MDB_txn* txn, std::string_view id_bytes,
+                          std::uint64_t* seq) {
+  if (ctx) {
+    auto it = ctx->new_ids.find(id_bytes);
+    if (it != ctx->new_ids.end()) {
+      *seq = it->second;
+      return Status::OK();
+    }
+  }
+  if (mem_.FindId(id_bytes, seq)) return Status::OK();
+  MDB_val k = storage::Val(id_bytes), v;
+  int rc = mdb_get(txn, env_->dbi(Table::kStatementIds), &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  LRS_RETURN_IF_ERROR(storage::FromMdb(rc, "mdb_get(statement id)"));
+  if (v.mv_size != 8) return Status::Corruption("statement id entry");
+  *seq = DecodeFixed64BE(static_cast<const char*>(v.mv_data));
+  return Status::OK();
 }
 
 // ---- Terms ----------------------------------------------------------------------
@@ -283,9 +401,10 @@ std::string StoreImpl::TermKey(std::string_view term) {
 
 Status StoreImpl::LookupTerm(const storage::ReadTxn& txn, std::string_view term,
                              std::uint64_t* id) {
+  if (mem_.FindTerm(term, id)) return Status::OK();  // REQUIRES: mem_.mu() held
   {
     std::shared_lock<std::shared_mutex> l(cache_mu_);
-    auto it = term_cache_.find(std::string(term));
+    auto it = term_cache_.find(term);
     if (it != term_cache_.end()) {
       *id = it->second;
       return Status::OK();
@@ -301,20 +420,22 @@ Status StoreImpl::LookupTerm(const storage::ReadTxn& txn, std::string_view term,
 
 Status StoreImpl::InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::string_view term,
                              std::uint64_t* id) {
-  std::string t(term);
-  {
-    std::shared_lock<std::shared_mutex> l(cache_mu_);
-    auto it = term_cache_.find(t);
-    if (it != term_cache_.end()) {
-      *id = it->second;
-      return Status::OK();
-    }
-  }
-  auto it = ctx.new_terms.find(t);
+  auto it = ctx.new_terms.find(term);
   if (it != ctx.new_terms.end()) {
     *id = it->second;
     return Status::OK();
   }
+  // The leader is the only writer of mem_, so it may read it unlocked.
+  if (mem_.FindTerm(term, id)) return Status::OK();
+  {
+    std::shared_lock<std::shared_mutex> l(cache_mu_);
+    auto cit = term_cache_.find(term);
+    if (cit != term_cache_.end()) {
+      *id = cit->second;
+      return Status::OK();
+    }
+  }
+  std::string t(term);
   std::string key = TermKey(term);
   std::string_view v;
   Status s = txn.Get(Table::kTerms, key, &v);
@@ -328,8 +449,7 @@ Status StoreImpl::InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::str
     return Status::OK();
   }
   if (!s.IsNotFound()) return s;
-  *id = ctx.next_term_id++;
-  LRS_RETURN_IF_ERROR(txn.Put(Table::kTerms, key, Be64(*id)));
+  *id = ctx.next_term_id++;  // stored in kTerms at the next flush
   ctx.new_term_log.push_back(t);
   ctx.new_terms.emplace(std::move(t), *id);
   return Status::OK();

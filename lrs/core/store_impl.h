@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "lrs/clock.h"
+#include "lrs/core/mem_index.h"
 #include "lrs/core/write_group.h"
 #include "lrs/json/json.h"
 #include "lrs/storage/env.h"
@@ -89,6 +90,13 @@ class StoreImpl final : public Store {
   // Write side: finds or allocates the id of `term`.
   Status InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::string_view term,
                     std::uint64_t* id);
+  // The sequence of statement `id_bytes`: in this group (ctx, may be null),
+  // in the index buffer, or in LMDB. NotFound when absent.
+  // REQUIRES: mem().mu() held when called outside the write leader.
+  Status FindSeq(const GroupContext* ctx, MDB_txn* txn, std::string_view id_bytes,
+                 std::uint64_t* seq);
+  MemIndex& mem() { return mem_; }
+
   // Authority JSON by id (read side, cached).
   Status AuthorityJson(const storage::ReadTxn* rtxn, const storage::WriteTxn* wtxn,
                        std::uint64_t id, std::string* json);
@@ -128,7 +136,9 @@ class StoreImpl final : public Store {
   Status CommitGroup(std::vector<Writer*>& group);
   Status ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn, GroupContext& ctx,
                     std::vector<Status>* op_status);
-  Status FlushPostings(GroupContext& ctx, storage::WriteTxn& txn);
+  // Merges the index buffer into the LMDB indexes. REQUIRES: leader.
+  Status FlushIndexBuffer();
+  Status RebuildIndexBuffer();
 
   const Options options_;
   Clock* const clock_;
@@ -139,16 +149,18 @@ class StoreImpl final : public Store {
   std::mutex mu_;
   std::deque<Writer*> writers_;  // GUARDED_BY(mu_)
 
+  MemIndex mem_;
+
   // Committed counters; written by the leader only.
   std::uint64_t next_seq_ = 1;
-  std::int64_t last_stored_ms_ = 0;
+  std::atomic<std::int64_t> last_stored_ms_{0};
   std::uint64_t next_term_id_ = 1;
   std::int64_t last_time_index_ms_ = -1;
   std::atomic<std::uint64_t> last_seq_committed_{0};
 
   // Caches of immutable facts (term ids, authorities); filled after commit.
   std::shared_mutex cache_mu_;
-  std::unordered_map<std::string, std::uint64_t> term_cache_;
+  StringMap<std::uint64_t> term_cache_;
   std::unordered_map<std::uint64_t, std::string> authority_cache_;
   std::unordered_set<std::uint64_t> seen_;  // see GroupContext::seen_hashes
 

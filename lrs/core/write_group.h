@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lrs/common/string_hash.h"
 #include "lrs/status.h"
 #include "lrs/storage/env.h"
 
@@ -27,10 +28,26 @@ namespace lrs::core {
 // An index posting to write at the end of the group, sorted, so that
 // postings of the same term share one B-tree descent.
 struct Posting {
-  std::string key;     // index kind (1 byte) + term id (8 bytes BE)
+  std::uint64_t key;   // PostingKey(kind, term id)
   std::uint64_t seq;
-  bool append;         // seq is the largest for its key (MDB_APPENDDUP)
 };
+
+// An index key packed in 64 bits: the kind in the top byte, the term id
+// below (term ids stay far below 2^56). Stored in LMDB as 9 bytes, see
+// IndexKeyBytes().
+inline std::uint64_t PostingKey(char kind, std::uint64_t term_id) {
+  return (static_cast<std::uint64_t>(static_cast<unsigned char>(kind)) << 56) | term_id;
+}
+inline std::string IndexKeyBytes(std::uint64_t key) {
+  std::string s(9, '\0');
+  s[0] = static_cast<char>(key >> 56);
+  std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
+  for (int i = 8; i >= 1; --i) {
+    s[i] = static_cast<char>(id & 0xff);
+    id >>= 8;
+  }
+  return s;
+}
 
 // State shared by the ops of one commit group. Owned by the leader.
 struct GroupContext {
@@ -39,10 +56,14 @@ struct GroupContext {
   std::uint64_t next_term_id = 0;    // next term id to allocate
   std::vector<Posting> postings;     // flushed before commit
   // Terms and authorities created in this group (published after commit).
-  std::unordered_map<std::string, std::uint64_t> new_terms;
+  StringMap<std::uint64_t> new_terms;
   std::unordered_map<std::uint64_t, std::string> new_authorities;
   std::vector<std::string> new_term_log;         // insertion order, for rollback
   std::vector<std::uint64_t> new_authority_log;  // likewise
+  // Statement ids stored in this group (id bytes -> seq), and their order.
+  StringMap<std::uint64_t> new_ids;
+  std::vector<std::string> new_id_log;
+  std::uint64_t first_seq = 0;
   // Hashes of activity definitions / agent names merged in this group
   // (published after commit so unchanged ones are skipped next time).
   std::vector<std::uint64_t> seen_hashes;

@@ -30,6 +30,7 @@ constexpr TableSpec kTables[] = {
     {"activities", 0},
     {"agents", 0},
     {"documents", 0},
+    {"pending", 0},
 };
 static_assert(sizeof(kTables) / sizeof(kTables[0]) == static_cast<int>(Table::kCount));
 

@@ -39,6 +39,7 @@ enum class Table : int {
   kActivities,    // activity IRI (term key) -> canonical Activity JSON
   kAgents,        // agent identity key (term key) -> names JSON
   kDocuments,     // document key -> document record
+  kPending,       // first seq of a group -> its index postings and new terms
   kCount
 };
 

@@ -48,7 +48,11 @@ void ApplyCanonicalFormat(json::Value& stmt, json::Allocator& alloc,
 
 // Picks the key of `map` (a language map) best matching the preference
 // list (RFC 4647 lookup; "und" and then the first entry as fallbacks).
-// Returns an empty view for an empty map.
+// Tags match case-insensitively. For each preference in order: the exact
+// tag, then a key extending it ("en" -> "en-US"), then its truncations
+// ("en-US" -> "en"). Failing all of them, a key sharing a preference's
+// primary language ("de-CH" -> "de-DE") beats the fallbacks. "*" is the
+// fallback. Returns an empty view for an empty map.
 std::string_view PickLanguage(const json::Value& map, const std::vector<std::string>& languages);
 
 // Parses an Accept-Language header into tags ordered by q (q=0 dropped).
@@ -57,6 +61,9 @@ std::vector<std::string> ParseAcceptLanguage(std::string_view header);
 // Merges an incoming Activity definition into the canonical one for the
 // activities resource (Communication 2.5): language maps are unioned with
 // the incoming entries winning, other properties replaced when present.
+// Component lists (choices, scale, ...) are replaced, each component's
+// description merged with the old one of the same id; extensions are merged
+// per key. A new interactionType drops old component lists it cannot use.
 void MergeActivityDefinition(json::Value& canonical_def, const json::Value& incoming_def,
                              json::Allocator& alloc);
 

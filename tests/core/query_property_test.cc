@@ -172,15 +172,26 @@ bool IsVoided(const Model& m, const Model::Stmt& s) {
 
 TEST_CASE("Property: indexed queries equal a brute-force filter over the same statements",
           "[query][property]") {
+  // Buffer sizes: never flushed during the test (queries read the
+  // in-memory index buffer), and flushed every 37 statements (queries mix
+  // LMDB postings and buffered ones). The store is reopened midway, which
+  // rebuilds the buffer from the pending table.
+  const std::size_t buffer = GENERATE(std::size_t{65536}, std::size_t{37});
   std::mt19937 rng(20261122);
   StepClock clock;
   Options o;
   o.clock = &clock;
+  o.index_buffer_statements = buffer;
   TestStore ts(o);
+  bool reopened = false;
   Model model;
   std::vector<std::string> ids;
   // 600 statements in batches of random size, each batch a commit 1 s later.
   while (model.stmts.size() < 600) {
+    if (!reopened && model.stmts.size() > 300) {
+      ts.Reopen(o);
+      reopened = true;
+    }
     int n = 1 + static_cast<int>(rng() % 20);
     std::string batch = "[";
     std::vector<std::string> batch_ids;

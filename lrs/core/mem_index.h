@@ -1,0 +1,79 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// MemIndex: the write buffer of the statement indexes.
+//
+// LMDB rewrites every B-tree page a transaction touches. Index postings of
+// high-cardinality terms (agents, registrations, statement ids) land on
+// random pages, so writing them per commit would rewrite megabytes per
+// group. Instead each commit appends its postings and new terms to the
+// sequential "pending" table (durable in the same transaction as the
+// statements) and publishes them here; queries read LMDB and this buffer
+// together; and when the buffer is large, one flush merges it into the
+// LMDB tables in key order, touching each page once. At open the buffer is
+// rebuilt from the pending table. (An LSM memtable over a B-tree.)
+//
+// Thread safety: readers hold mu() shared for the whole of a query (so a
+// flush cannot drop entries they have not yet seen in LMDB); Publish and
+// Clear take it exclusively.
+
+#ifndef LRS_CORE_MEM_INDEX_H_
+#define LRS_CORE_MEM_INDEX_H_
+
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lrs/common/string_hash.h"
+#include "lrs/core/write_group.h"
+
+namespace lrs::core {
+
+class MemIndex {
+ public:
+  std::shared_mutex& mu() { return mu_; }
+
+  // ---- REQUIRES: mu() held (shared or exclusive) ----
+  // Sorted sequences of an index key, or nullptr.
+  const std::vector<std::uint64_t>* Postings(std::uint64_t key) const;
+  bool FindId(std::string_view id_bytes, std::uint64_t* seq) const;
+  bool FindTerm(std::string_view term, std::uint64_t* id) const;
+  // Statements with seq <= this are committed and indexed (visible).
+  std::uint64_t visible_seq() const { return visible_seq_; }
+  std::size_t statements() const { return statements_; }
+  const std::unordered_map<std::uint64_t, std::vector<std::uint64_t>>& postings() const {
+    return postings_;
+  }
+  const StringMap<std::uint64_t>& ids() const { return ids_; }
+  const StringMap<std::uint64_t>& terms() const { return terms_; }
+
+  // ---- REQUIRES: mu() held exclusively ----
+  void AddPosting(std::uint64_t key, std::uint64_t seq);
+  void AddId(std::string id_bytes, std::uint64_t seq) { ids_[std::move(id_bytes)] = seq; }
+  void AddTerm(std::string term, std::uint64_t id) { terms_[std::move(term)] = id; }
+  void SetVisible(std::uint64_t seq, std::size_t added) {
+    visible_seq_ = seq;
+    statements_ += added;
+  }
+  void Clear();
+
+  // Encodes the durable part of a group (its postings and new terms) as a
+  // pending-table value, and decodes it back into this index.
+  static void EncodePending(const GroupContext& ctx, std::string* out);
+  // REQUIRES: mu() held exclusively.
+  bool LoadPending(std::string_view value);
+
+ private:
+  std::shared_mutex mu_;
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> postings_;  // PostingKey -> seqs
+  StringMap<std::uint64_t> ids_;    // id bytes -> seq
+  StringMap<std::uint64_t> terms_;  // term -> id
+  std::uint64_t visible_seq_ = 0;
+  std::size_t statements_ = 0;
+};
+
+}  // namespace lrs::core
+
+#endif  // LRS_CORE_MEM_INDEX_H_

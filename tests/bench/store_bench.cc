@@ -1,0 +1,211 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// Storage engine benchmark (run by scripts/bench; not a test):
+//  - durable ingest: 16 threads putting one statement at a time, and
+//    4 threads putting batches of 100;
+//  - query latency p50/p99 per filter at 100k and 1M statements;
+//  - bytes on disk per statement.
+// Usage: bench_store [--dir DIR] [--total N] [--seconds S]
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/bench/statement_gen.h"
+#include "lrs/store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using lrs::Status;
+
+double Secs(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+void Die(const Status& s, const char* what) {
+  std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+  std::exit(1);
+}
+
+// Puts `per_thread` statements per thread one at a time, or in batches.
+double Ingest(lrs::Store* store, int threads, int batch, double seconds, std::uint64_t seed,
+              std::uint64_t* count) {
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> ts;
+  auto t0 = Clock::now();
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      lrs::bench::StatementGen gen(seed * 1000 + t);
+      std::string body;
+      while (!stop.load(std::memory_order_relaxed)) {
+        body.clear();
+        if (batch > 1) body += '[';
+        for (int i = 0; i < batch; ++i) {
+          if (i) body += ',';
+          body += gen.Next();
+        }
+        if (batch > 1) body += ']';
+        Status s = store->PutStatements({}, body, nullptr);
+        if (!s.ok()) Die(s, "put");
+        done.fetch_add(batch, std::memory_order_relaxed);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& th : ts) th.join();
+  double el = Secs(t0, Clock::now());
+  *count = done.load();
+  return static_cast<double>(*count) / el;
+}
+
+void Load(lrs::Store* store, std::uint64_t target, std::uint64_t seed) {
+  lrs::StoreStats st;
+  if (Status s = store->GetStats(&st); !s.ok()) Die(s, "stats");
+  std::vector<std::thread> ts;
+  std::atomic<std::int64_t> remaining(static_cast<std::int64_t>(target) -
+                                      static_cast<std::int64_t>(st.statements));
+  for (int t = 0; t < 2; ++t) {
+    ts.emplace_back([&, t] {
+      lrs::bench::StatementGen gen(seed * 7 + t);
+      while (remaining.fetch_sub(500) > 0) {
+        std::string body = "[";
+        for (int i = 0; i < 500; ++i) {
+          if (i) body += ',';
+          body += gen.Next();
+        }
+        body += ']';
+        if (Status s = store->PutStatements({}, body, nullptr); !s.ok()) Die(s, "load");
+      }
+    });
+  }
+  for (auto& th : ts) th.join();
+}
+
+struct Lat {
+  double p50, p99;
+  std::size_t avg_results;
+};
+
+Lat Measure(lrs::Store* store, const std::function<lrs::StatementQuery(lrs::bench::StatementGen&)>& make,
+            int n) {
+  lrs::bench::StatementGen gen(99);
+  std::vector<double> us;
+  std::size_t results = 0;
+  lrs::StatementPage page;
+  for (int i = 0; i < n; ++i) {
+    lrs::StatementQuery q = make(gen);
+    auto t0 = Clock::now();
+    Status s = store->QueryStatements(q, &page);
+    auto t1 = Clock::now();
+    if (!s.ok()) Die(s, "query");
+    results += page.statements.size();
+    us.push_back(Secs(t0, t1) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  return {us[us.size() / 2], us[us.size() * 99 / 100], results / static_cast<std::size_t>(n)};
+}
+
+void Queries(lrs::Store* store, const char* label) {
+  using lrs::bench::StatementGen;
+  struct Q {
+    const char* name;
+    std::function<lrs::StatementQuery(StatementGen&)> make;
+  };
+  auto agent = [](StatementGen& g) {
+    return "{\"mbox\":\"" + lrs::bench::LearnerMbox(g.Pick(lrs::bench::kLearners)) + "\"}";
+  };
+  std::vector<Q> qs = {
+      {"none (latest)", [](StatementGen&) { return lrs::StatementQuery(); }},
+      {"verb", [](StatementGen& g) { lrs::StatementQuery q; q.verb = lrs::bench::VerbIri(g.Pick(8)); return q; }},
+      {"agent", [&](StatementGen& g) { lrs::StatementQuery q; q.agent = agent(g); return q; }},
+      {"activity", [](StatementGen& g) { lrs::StatementQuery q; q.activity = lrs::bench::ActivityIri(g.Pick(lrs::bench::kActivities)); return q; }},
+      {"registration", [](StatementGen& g) { lrs::StatementQuery q; q.registration = lrs::bench::Registration(g.Pick(lrs::bench::kRegistrations)); return q; }},
+      {"related_activities (course)", [](StatementGen&) { lrs::StatementQuery q; q.activity = "https://courses.example.com/onboarding"; q.related_activities = true; return q; }},
+      {"related_agents", [&](StatementGen& g) { lrs::StatementQuery q; q.agent = agent(g); q.related_agents = true; return q; }},
+      {"verb+activity", [](StatementGen& g) { lrs::StatementQuery q; q.verb = lrs::bench::VerbIri(g.Pick(8)); q.activity = lrs::bench::ActivityIri(g.Pick(lrs::bench::kActivities)); return q; }},
+      {"agent+verb", [&](StatementGen& g) { lrs::StatementQuery q; q.agent = agent(g); q.verb = lrs::bench::VerbIri(g.Pick(8)); return q; }},
+      {"verb+since (last hour)", [](StatementGen& g) { lrs::StatementQuery q; q.verb = lrs::bench::VerbIri(g.Pick(8)); q.since = "2020-01-01T00:00:00Z"; q.ascending = true; return q; }},
+  };
+  for (std::uint32_t limit : {10u, 100u}) {
+    std::printf("  %-10s limit=%-4u %-30s %10s %10s %8s\n", label, limit, "filter", "p50 (ms)", "p99 (ms)", "rows");
+    for (auto& q : qs) {
+      auto make = [&](StatementGen& g) { auto x = q.make(g); x.limit = limit; return x; };
+      Lat l = Measure(store, make, 400);
+      std::printf("  %-10s limit=%-4u %-30s %10.3f %10.3f %8zu\n", label, limit, q.name, l.p50 / 1000,
+                  l.p99 / 1000, l.avg_results);
+    }
+  }
+}
+
+std::uint64_t DiskBytes(const std::string& dir) {
+  struct stat st;
+  if (stat((dir + "/data.mdb").c_str(), &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.st_blocks) * 512;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir = "bench-data";
+  std::uint64_t total = 1000000;
+  double seconds = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--total")) total = std::stoull(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
+  }
+  std::filesystem::remove_all(dir);
+  lrs::Options opt;
+  std::unique_ptr<lrs::Store> store;
+  if (Status s = lrs::Store::Open(opt, dir, &store); !s.ok()) Die(s, "open");
+
+  lrs::bench::StatementGen probe(1);
+  std::size_t json_bytes = 0;
+  for (int i = 0; i < 1000; ++i) json_bytes += probe.Next().size();
+  std::printf("statement size: %zu bytes of JSON on average\n", json_bytes / 1000);
+
+  std::uint64_t n;
+  double r1 = Ingest(store.get(), 16, 1, seconds, 1, &n);
+  lrs::StoreStats st;
+  (void)store->GetStats(&st);
+  std::printf("ingest, 16 threads x 1 statement, durable:   %9.0f statements/s (%llu in %.0fs; %.1f writers/commit)\n",
+              r1, static_cast<unsigned long long>(n), seconds,
+              st.commits ? static_cast<double>(st.grouped_writes) / st.commits : 0.0);
+  auto c0 = st.commits, g0 = st.grouped_writes;
+  double r2 = Ingest(store.get(), 4, 100, seconds, 2, &n);
+  (void)store->GetStats(&st);
+  std::printf("ingest, 4 threads x batches of 100, durable: %9.0f statements/s (%llu in %.0fs; %.1f batches/commit)\n",
+              r2, static_cast<unsigned long long>(n), seconds,
+              st.commits - c0 ? static_cast<double>(st.grouped_writes - g0) / (st.commits - c0) : 0.0);
+
+  for (std::uint64_t target : {std::uint64_t{100000}, total}) {
+    if (target > total) continue;
+    auto t0 = Clock::now();
+    Load(store.get(), target, target);
+    (void)store->GetStats(&st);
+    std::printf("loaded to %llu statements in %.1fs\n", static_cast<unsigned long long>(st.statements),
+                Secs(t0, Clock::now()));
+    std::printf("disk: %.0f bytes per statement (data.mdb %.1f MiB allocated, %.1f MiB used in map)\n",
+                static_cast<double>(DiskBytes(dir)) / static_cast<double>(st.statements),
+                DiskBytes(dir) / 1048576.0, st.map_used / 1048576.0);
+    char label[32];
+    std::snprintf(label, sizeof label, "%lluk", static_cast<unsigned long long>(st.statements / 1000));
+    Queries(store.get(), label);
+    if (target == total) break;
+  }
+  store.reset();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
