@@ -1,7 +1,11 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 #include "lrs/common/uuid.h"
 
+#include <pthread.h>
 #include <sys/random.h>
+
+#include <atomic>
+#include <mutex>
 
 #include <cerrno>
 #include <cstring>
@@ -47,15 +51,27 @@ void RandomBytes(void* buf, std::size_t n) {
   }
 }
 
+namespace {
+// Bumped in a child after fork(), so the child never reuses random bytes
+// its parent buffered (which would repeat the parent's statement ids).
+std::atomic<unsigned> g_fork_generation{0};
+void OnForkChild() { g_fork_generation.fetch_add(1); }
+}  // namespace
+
 Uuid Uuid::Random() {
   // One getrandom() per 256 ids: a syscall per id costs more than the rest
   // of id generation. The buffer is per thread and never reused.
+  static std::once_flag once;
+  std::call_once(once, [] { pthread_atfork(nullptr, nullptr, OnForkChild); });
   struct Pool {
     unsigned char buf[4096];
     std::size_t pos = sizeof(buf);
+    unsigned generation = 0;
   };
   thread_local Pool pool;
-  if (pool.pos + 16 > sizeof(pool.buf)) {
+  const unsigned gen = g_fork_generation.load(std::memory_order_relaxed);
+  if (pool.pos + 16 > sizeof(pool.buf) || pool.generation != gen) {
+    pool.generation = gen;
     RandomBytes(pool.buf, sizeof(pool.buf));
     pool.pos = 0;
   }

@@ -4,6 +4,7 @@
 // (2.4.4.1.s6 - s16).
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "lrs/validate/internal.h"
@@ -27,9 +28,18 @@ enum DefinitionField {
   kSteps,
   kNumFields
 };
-constexpr std::string_view kDefinitionFields[] = {
-    "name",       "description", "type",  "moreInfo", "extensions", "interactionType",
-    "correctResponsesPattern", "choices", "scale", "source", "target", "steps"};
+constexpr std::string_view kDefinitionFields[] = {"name",
+                                                  "description",
+                                                  "type",
+                                                  "moreInfo",
+                                                  "extensions",
+                                                  "interactionType",
+                                                  "correctResponsesPattern",
+                                                  "choices",
+                                                  "scale",
+                                                  "source",
+                                                  "target",
+                                                  "steps"};
 static_assert(sizeof(kDefinitionFields) / sizeof(kDefinitionFields[0]) == kNumFields);
 
 // Data 2.4.4.1.s8 table 1 and s15 table 2: the interaction types and the
@@ -85,15 +95,18 @@ Status ValidateComponentList(const Value& v, const Path& path, std::string_view 
     }
   }
   if (n > kQuadratic) {
-    std::vector<std::string_view> sorted(large);
+    // Sort (id, index) pairs; the first duplicate is the smallest index that
+    // repeats an id seen before it.
+    std::vector<std::pair<std::string_view, rapidjson::SizeType>> sorted;
+    sorted.reserve(n);
+    for (rapidjson::SizeType i = 0; i < n; ++i) sorted.emplace_back(ids[i], i);
     std::sort(sorted.begin(), sorted.end());
-    auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-    if (dup != sorted.end()) {
-      rapidjson::SizeType i = 0;
-      while (ids[i] != *dup) ++i;
-      for (++i; ids[i] != *dup; ++i) {
-      }
-      return Error(path.At(i).Child("id"), "must be unique within " + std::string(list));
+    rapidjson::SizeType first_dup = n;
+    for (std::size_t k = 1; k < sorted.size(); ++k) {
+      if (sorted[k].first == sorted[k - 1].first) first_dup = std::min(first_dup, sorted[k].second);
+    }
+    if (first_dup < n) {
+      return Error(path.At(first_dup).Child("id"), "must be unique within " + std::string(list));
     }
   }
   return Status::OK();
@@ -109,7 +122,9 @@ Status ValidateActivityDefinition(const Value& v, const Path& path, const Ctx&) 
     LRS_RETURN_IF_ERROR(ExpectLanguageMap(*f[kDescription], path.Child("description")));
   }
   if (f[kType] != nullptr) LRS_RETURN_IF_ERROR(ExpectIri(*f[kType], path.Child("type")));
-  if (f[kMoreInfo] != nullptr) LRS_RETURN_IF_ERROR(ExpectIrl(*f[kMoreInfo], path.Child("moreInfo")));
+  if (f[kMoreInfo] != nullptr) {
+    LRS_RETURN_IF_ERROR(ExpectIrl(*f[kMoreInfo], path.Child("moreInfo")));
+  }
   if (f[kExtensions] != nullptr) {
     LRS_RETURN_IF_ERROR(ExpectExtensions(*f[kExtensions], path.Child("extensions")));
   }
@@ -131,9 +146,9 @@ Status ValidateActivityDefinition(const Value& v, const Path& path, const Ctx&) 
   }
   for (int k = kCorrectResponsesPattern; k < kNumFields; ++k) {
     if (f[k] != nullptr && type == nullptr) {
-      return Error(path.Child("interactionType"),
-                   std::string("required when \"") + std::string(kDefinitionFields[k]) +
-                       "\" is present");
+      return Error(
+          path.Child("interactionType"),
+          std::string("required when \"") + std::string(kDefinitionFields[k]) + "\" is present");
     }
   }
   if (const Value* crp = f[kCorrectResponsesPattern]) {

@@ -88,8 +88,9 @@ Status ValidateGroup(const Fields<kNumFields>& f, const Path& path, const Ctx& c
       return Error(path, "a Group authority must have exactly two member Agents");
     }
     if (!HasAccount((*member)[0]) && !HasAccount((*member)[1])) {
-      return Error(path.Child("member"),
-                   "one Agent of a Group authority must be the OAuth consumer, identified by account");
+      return Error(
+          path.Child("member"),
+          "one Agent of a Group authority must be the OAuth consumer, identified by account");
     }
     return Status::OK();
   }
@@ -134,7 +135,8 @@ Status ValidateActor(const Value& v, const Path& path, const Ctx& ctx, AgentRole
   LRS_RETURN_IF_ERROR(ValidateIfis(f, path, &ifis));
   if (group) return ValidateGroup(f, path, ctx, role, ifis);
   if (f[kMember] != nullptr) {
-    return Error(path.Child("member"), "not allowed in an Agent (a Group needs objectType \"Group\")");
+    return Error(path.Child("member"),
+                 "not allowed in an Agent (a Group needs objectType \"Group\")");
   }
   if (ifis != 1) return Error(path, kIfiRule);
   return Status::OK();
@@ -146,9 +148,9 @@ Status ValidateAgentParam(const json::Value& agent, XapiVersion version, bool al
                           std::string_view path) {
   internal::Ctx ctx{version};
   internal::Path root{nullptr, path.empty() ? std::string_view("agent") : path, -1};
-  return internal::ValidateActor(agent, root, ctx,
-                                 allow_group ? internal::AgentRole::kParam
-                                             : internal::AgentRole::kParamAgent);
+  return internal::ValidateActor(
+      agent, root, ctx,
+      allow_group ? internal::AgentRole::kParam : internal::AgentRole::kParamAgent);
 }
 
 }  // namespace lrs::validate

@@ -19,10 +19,28 @@ enum AttachmentField {
   kFileUrl,
   kNumFields
 };
-constexpr std::string_view kAttachmentFields[] = {"usageType",   "display", "description",
-                                                  "contentType", "length",  "sha2",
-                                                  "fileUrl"};
+constexpr std::string_view kAttachmentFields[] = {
+    "usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"};
 static_assert(sizeof(kAttachmentFields) / sizeof(kAttachmentFields[0]) == kNumFields);
+
+constexpr std::string_view kSignatureUsage = "http://adlnet.gov/expapi/attachments/signature";
+
+// The "type/subtype" of a media type equals `want` (ASCII case-insensitive);
+// parameters are ignored.
+bool MediaTypeIs(std::string_view media_type, std::string_view want) {
+  std::size_t end = 0;
+  while (end < media_type.size() && media_type[end] != ';' && media_type[end] != ' ' &&
+         media_type[end] != '\t') {
+    ++end;
+  }
+  if (end != want.size()) return false;
+  for (std::size_t i = 0; i < end; ++i) {
+    char c = media_type[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != want[i]) return false;
+  }
+  return true;
+}
 
 Status Missing(const Path& path, AttachmentField k) {
   return Error(path, "missing required property " + Quote(kAttachmentFields[k]));
@@ -43,6 +61,11 @@ Status ValidateAttachment(const Value& v, const Path& path) {
   LRS_RETURN_IF_ERROR(ExpectString(*f[kContentType], cp));
   if (!IsMediaType(Str(*f[kContentType]))) {
     return Error(cp, "must be an Internet media type (RFC 2046)");
+  }
+  // Data 2.6.s4.b1: a signature is an application/octet-stream attachment.
+  if (Str(*f[kUsageType]) == kSignatureUsage &&
+      !MediaTypeIs(Str(*f[kContentType]), "application/octet-stream")) {
+    return Error(cp, "must be \"application/octet-stream\" for a signature attachment");
   }
   if (f[kLength] == nullptr) return Missing(path, kLength);
   const Value& length = *f[kLength];

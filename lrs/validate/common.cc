@@ -72,8 +72,8 @@ Status Error(const Path& path, std::string_view rule) {
   return Status::InvalidArgument(msg);
 }
 
-Status ScanObject(const Value& obj, const Path& path, const std::string_view* names,
-                  std::size_t n, const Value** slots) {
+Status ScanObject(const Value& obj, const Path& path, const std::string_view* names, std::size_t n,
+                  const Value** slots) {
   if (!obj.IsObject()) {
     return Error(path, obj.IsNull() ? "must not be null" : "must be a JSON object");
   }

@@ -83,8 +83,9 @@ Status ValidateContextActors(const Value& v, const Path& path, const Ctx& ctx, b
     LRS_RETURN_IF_ERROR(ExpectString(*slots[0], tp));
     if (Str(*slots[0]) != type) return Error(tp, "must be " + Quote(type));
     if (slots[1] == nullptr) return Error(ep, "missing required property " + Quote(who));
-    LRS_RETURN_IF_ERROR(ValidateActor(*slots[1], ep.Child(who), ctx,
-                                      groups ? AgentRole::kContextGroup : AgentRole::kContextAgent));
+    LRS_RETURN_IF_ERROR(
+        ValidateActor(*slots[1], ep.Child(who), ctx,
+                      groups ? AgentRole::kContextGroup : AgentRole::kContextAgent));
     if (slots[2] != nullptr) {
       LRS_RETURN_IF_ERROR(ValidateRelevantTypes(*slots[2], ep.Child("relevantTypes")));
     }

@@ -55,8 +55,8 @@ struct Ctx {
 // or is nullptr when absent. Rejects a non-object, unknown properties,
 // duplicate properties and null values (Data 2.2.s4.b1.b1, 2.2.s4.b1.b7,
 // 2.2.s2.b2).
-Status ScanObject(const Value& obj, const Path& path, const std::string_view* names,
-                  std::size_t n, const Value** slots);
+Status ScanObject(const Value& obj, const Path& path, const std::string_view* names, std::size_t n,
+                  const Value** slots);
 
 template <std::size_t N>
 struct Fields {
@@ -82,8 +82,8 @@ Status CheckNoDuplicateKeysDeep(const Value& v, const Path& path, int depth);
 Status ExpectString(const Value& v, const Path& path);
 Status ExpectBool(const Value& v, const Path& path);
 Status ExpectNumber(const Value& v, const Path& path);
-Status ExpectIri(const Value& v, const Path& path);          // absolute IRI
-Status ExpectIrl(const Value& v, const Path& path);          // absolute IRI meant to resolve
+Status ExpectIri(const Value& v, const Path& path);  // absolute IRI
+Status ExpectIrl(const Value& v, const Path& path);  // absolute IRI meant to resolve
 Status ExpectUuidValue(const Value& v, const Path& path);
 Status ExpectLanguageMap(const Value& v, const Path& path);  // Data 4.2
 Status ExpectExtensions(const Value& v, const Path& path);   // Data 4.1
@@ -91,26 +91,26 @@ Status ExpectTimestampValue(const Value& v, const Path& path, const Ctx& ctx);
 
 // ---- Data type scanners (datatypes.cc, media_type.cc) ----------------------
 
-bool IsMailtoIri(std::string_view s);       // "mailto:" + addr-spec
+bool IsMailtoIri(std::string_view s);  // "mailto:" + addr-spec
 bool IsHex(std::string_view s);
-bool IsSha1Hex(std::string_view s);         // 40 hex digits
-bool IsSha2Hex(std::string_view s);         // 56, 64, 96 or 128 hex digits
-bool IsMediaType(std::string_view s);       // RFC 2045 type "/" subtype *(";" parameter)
+bool IsSha1Hex(std::string_view s);    // 40 hex digits
+bool IsSha2Hex(std::string_view s);    // 56, 64, 96 or 128 hex digits
+bool IsMediaType(std::string_view s);  // RFC 2045 type "/" subtype *(";" parameter)
 bool IsStatementVersion(std::string_view s, XapiVersion version);  // Data 2.4.10
 
 // ---- Statement parts ---------------------------------------------------------
 
 enum class AgentRole {
-  kActor,        // Agent or Group; objectType optional for an Agent
-  kObject,       // Agent or Group as a statement object: objectType required
-  kInstructor,   // Agent or Group
-  kTeam,         // Group only
-  kMember,       // a Group's member: Agent only
-  kAuthority,    // Agent, or a Group of two Agents (3-legged OAuth)
-  kParam,        // Agent, or an identified Group when allowed (request parameters)
-  kParamAgent,   // Agent only (request parameters)
-  kContextAgent, // 2.0.0 contextAgents[i].agent: Agent only
-  kContextGroup, // 2.0.0 contextGroups[i].group: Group only
+  kActor,         // Agent or Group; objectType optional for an Agent
+  kObject,        // Agent or Group as a statement object: objectType required
+  kInstructor,    // Agent or Group
+  kTeam,          // Group only
+  kMember,        // a Group's member: Agent only
+  kAuthority,     // Agent, or a Group of two Agents (3-legged OAuth)
+  kParam,         // Agent, or an identified Group when allowed (request parameters)
+  kParamAgent,    // Agent only (request parameters)
+  kContextAgent,  // 2.0.0 contextAgents[i].agent: Agent only
+  kContextGroup,  // 2.0.0 contextGroups[i].group: Group only
 };
 
 // Data 2.4.2: Agent or Group, by role.

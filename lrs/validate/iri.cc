@@ -28,8 +28,17 @@ bool IsUnreservedAscii(unsigned char c) {
 
 bool IsSubDelim(unsigned char c) {
   switch (c) {
-    case '!': case '$': case '&': case '\'': case '(': case ')':
-    case '*': case '+': case ',': case ';': case '=':
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':
       return true;
     default:
       return false;
@@ -122,7 +131,8 @@ bool ConsumeAll(std::string_view s, unsigned extra) {
 // IP-literal = "[" ( IPv6address / IPvFuture ) "]", checked loosely.
 bool IsIpLiteralBody(std::string_view s) {
   if (s.empty()) return false;
-  if (s[0] == 'v' || s[0] == 'V') {  // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+  if (s[0] == 'v' ||
+      s[0] == 'V') {  // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
     std::size_t i = 1;
     while (i < s.size() && IsHexDigit(s[i])) ++i;
     if (i == 1 || i >= s.size() || s[i] != '.' || i + 1 == s.size()) return false;
@@ -134,8 +144,11 @@ bool IsIpLiteralBody(std::string_view s) {
   }
   bool colon = false;
   for (char c : s) {
-    if (c == ':') colon = true;
-    else if (!IsHexDigit(c) && c != '.') return false;
+    if (c == ':') {
+      colon = true;
+    } else if (!IsHexDigit(c) && c != '.') {
+      return false;
+    }
   }
   return colon;
 }

@@ -58,9 +58,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // The irregular grandfathered tags: the ones the langtag rule cannot parse.
 // (The regular ones, e.g. "zh-min-nan", are also well-formed langtags.)
 constexpr std::string_view kIrregular[] = {
-    "en-GB-oed", "i-ami",     "i-bnn",     "i-default", "i-enochian", "i-hak",
-    "i-klingon", "i-lux",     "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
-    "i-tay",     "i-tsu",     "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",
+    "en-GB-oed", "i-ami", "i-bnn",     "i-default", "i-enochian", "i-hak",
+    "i-klingon", "i-lux", "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
+    "i-tay",     "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",
 };
 
 // Parses "x" 1*("-" (1*8alphanum)) starting at tags[i]; returns the index
@@ -98,13 +98,14 @@ bool IsLanguageTag(std::string_view s) {
   std::string_view lang = tags[i++];
   if (!AllAlpha(lang) || lang.size() < 2) return false;
   if (lang.size() <= 3) {
-    for (int k = 0; k < 3 && i < n && tags[i].size() == 3 && AllAlpha(tags[i]); ++k) ++i;  // extlang
+    // extlang
+    for (int k = 0; k < 3 && i < n && tags[i].size() == 3 && AllAlpha(tags[i]); ++k) ++i;
   }
   // script
   if (i < n && tags[i].size() == 4 && AllAlpha(tags[i])) ++i;
   // region
-  if (i < n && ((tags[i].size() == 2 && AllAlpha(tags[i])) ||
-                (tags[i].size() == 3 && AllDigit(tags[i])))) {
+  if (i < n &&
+      ((tags[i].size() == 2 && AllAlpha(tags[i])) || (tags[i].size() == 3 && AllDigit(tags[i])))) {
     ++i;
   }
   // variants

@@ -81,7 +81,8 @@ Status ValidateObject(json::Value& v, json::Allocator& alloc, const Path& path, 
     if (in_sub) return Error(tp, "a SubStatement cannot contain a SubStatement");
     return ValidateStatementBody(v, alloc, path, ctx, /*sub=*/true);
   }
-  return Error(tp, "must be \"Activity\", \"Agent\", \"Group\", \"StatementRef\" or \"SubStatement\"");
+  return Error(tp,
+               "must be \"Activity\", \"Agent\", \"Group\", \"StatementRef\" or \"SubStatement\"");
 }
 
 }  // namespace lrs::validate::internal

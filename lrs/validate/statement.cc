@@ -28,7 +28,7 @@ enum StatementField {
   kNumFields
 };
 constexpr std::string_view kStatementFields[] = {
-    "id",     "actor",     "verb",    "object",      "result",    "context",
+    "id",        "actor",  "verb",      "object",  "result",      "context",
     "timestamp", "stored", "authority", "version", "attachments", "objectType"};
 static_assert(sizeof(kStatementFields) / sizeof(kStatementFields[0]) == kNumFields);
 
@@ -55,7 +55,9 @@ Status ValidateStatementBody(json::Value& v, json::Allocator& alloc, const Path&
   if (sub) {
     // Data 2.4.4.3.s8.b3.
     for (StatementField k : {kId, kStored, kVersion, kAuthority}) {
-      if (f[k] != nullptr) return Error(path.Child(kStatementFields[k]), "not allowed in a SubStatement");
+      if (f[k] != nullptr) {
+        return Error(path.Child(kStatementFields[k]), "not allowed in a SubStatement");
+      }
     }
   } else if (f[kObjectType] != nullptr) {
     return Error(path, "unknown property \"objectType\"");
@@ -85,8 +87,8 @@ Status ValidateStatementBody(json::Value& v, json::Allocator& alloc, const Path&
     LRS_RETURN_IF_ERROR(ValidateResult(*f[kResult], path.Child("result"), ctx));
   }
   if (f[kContext] != nullptr) {
-    LRS_RETURN_IF_ERROR(ValidateContext(Mutable(f[kContext]), alloc, path.Child("context"), ctx,
-                                        kind));
+    LRS_RETURN_IF_ERROR(
+        ValidateContext(Mutable(f[kContext]), alloc, path.Child("context"), ctx, kind));
   }
   // Data 2.4.7, 2.4.8, 4.5.
   if (f[kTimestamp] != nullptr) {
