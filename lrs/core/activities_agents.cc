@@ -33,10 +33,14 @@ bool SeenInGroup(const GroupContext& ctx, std::uint64_t h) {
   return std::find(ctx.seen_hashes.begin(), ctx.seen_hashes.end(), h) != ctx.seen_hashes.end();
 }
 
+// Walks what a statement says about activities and agents. With a null
+// ctx it only checks whether anything is new (sets `needed`), which the
+// writer does outside the commit so the leader can skip known ones.
 struct Updater {
   StoreImpl* store;
-  GroupContext& ctx;
-  storage::WriteTxn& txn;
+  GroupContext* ctx_ptr;
+  storage::WriteTxn* txn_ptr;
+  bool needed = false;
 
   Status Activity(const json::Value* act) {
     if (!act || !act->IsObject()) return Status::OK();
@@ -47,7 +51,14 @@ struct Updater {
     const json::Value* def = json::Member(*act, "definition");
     std::string def_text = def ? json::Write(*def) : std::string();
     std::uint64_t h = Hash('A', id, def_text);
-    if (store->Seen(h) || SeenInGroup(ctx, h)) return Status::OK();
+    if (store->Seen(h)) return Status::OK();
+    if (!ctx_ptr) {
+      needed = true;
+      return Status::OK();
+    }
+    GroupContext& ctx = *ctx_ptr;
+    storage::WriteTxn& txn = *txn_ptr;
+    if (SeenInGroup(ctx, h)) return Status::OK();
 
     std::string key = StoreImpl::TermKey(ActivityTerm(id));
     std::string_view cur;
@@ -109,7 +120,14 @@ struct Updater {
     if (!AgentTerm(*a, &term)) return Status::OK();
     std::string_view name = json::StringOr(*a, "name");
     std::uint64_t h = Hash('P', term, name);
-    if (store->Seen(h) || SeenInGroup(ctx, h)) return Status::OK();
+    if (store->Seen(h)) return Status::OK();
+    if (!ctx_ptr) {
+      needed = true;
+      return Status::OK();
+    }
+    GroupContext& ctx = *ctx_ptr;
+    storage::WriteTxn& txn = *txn_ptr;
+    if (SeenInGroup(ctx, h)) return Status::OK();
 
     std::string key = StoreImpl::TermKey(term);
     std::string_view cur;
@@ -155,9 +173,21 @@ struct Updater {
 
 }  // namespace
 
+bool StoreImpl::ActivitiesOrAgentsChanged(const json::Value& stmt) {
+  Updater u{this, nullptr, nullptr};
+  (void)WalkActivitiesAndAgents(&u, stmt);
+  return u.needed;
+}
+
 Status StoreImpl::UpdateActivitiesAndAgents(GroupContext& ctx, storage::WriteTxn& txn,
                                             const json::Value& stmt) {
-  Updater u{this, ctx, txn};
+  Updater u{this, &ctx, &txn};
+  return WalkActivitiesAndAgents(&u, stmt);
+}
+
+template <typename U>
+Status StoreImpl::WalkActivitiesAndAgents(U* up, const json::Value& stmt) {
+  U& u = *up;
   const json::Value* obj = json::Member(stmt, "object");
   LRS_RETURN_IF_ERROR(u.Agent(json::Member(stmt, "actor")));
   if (obj && obj->IsObject()) {

@@ -73,10 +73,10 @@ bool UsesAgent(DocumentKind k) { return k != DocumentKind::kActivityProfile; }
 // A validated DocumentKey: the term strings to resolve and the fixed parts.
 struct ParsedKey {
   DocumentKind kind = DocumentKind::kState;
-  std::string activity_term;          // UsesActivity(kind)
-  std::string agent_term;             // UsesAgent(kind)
-  std::optional<Uuid> registration;   // state only
-  std::string id;                     // empty: none (listing, delete-all)
+  std::string activity_term;         // UsesActivity(kind)
+  std::string agent_term;            // UsesAgent(kind)
+  std::optional<Uuid> registration;  // state only
+  std::string id;                    // empty: none (listing, delete-all)
 };
 
 enum class IdRule { kRequired, kOptional, kIgnored };
@@ -94,9 +94,11 @@ Status ParseKey(const DocumentKey& key, IdRule id_rule, ParsedKey* out) {
     out->activity_term = ActivityTerm(key.activity_id);
   }
   if (UsesAgent(key.kind)) {
-    if (key.agent.empty()) return Status::InvalidArgument("agent: required (an Agent object as JSON)");
+    if (key.agent.empty())
+      return Status::InvalidArgument("agent: required (an Agent object as JSON)");
     json::Document agent;
-    LRS_RETURN_IF_ERROR(json::Parse(key.agent, &agent, json::Limits{1u << 16, 8}).WithPrefix("agent: "));
+    LRS_RETURN_IF_ERROR(
+        json::Parse(key.agent, &agent, json::Limits{1u << 16, 8}).WithPrefix("agent: "));
     LRS_RETURN_IF_ERROR(validate::ValidateAgentParam(agent, XapiVersion::k2_0_0, false, "agent"));
     if (!AgentTerm(agent, &out->agent_term))
       return Status::InvalidArgument("agent: has no inverse functional identifier");
@@ -169,8 +171,9 @@ std::string Sha1(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(md), sizeof md);
 }
 
-std::string EncodeRecord(std::int64_t updated_ms, std::string_view id, std::string_view content_type,
-                         std::string_view sha1, std::string_view content) {
+std::string EncodeRecord(std::int64_t updated_ms, std::string_view id,
+                         std::string_view content_type, std::string_view sha1,
+                         std::string_view content) {
   std::string v;
   v.reserve(1 + 8 + 10 + id.size() + 10 + content_type.size() + sha1.size() + content.size());
   v.push_back(kRecordFormat);
@@ -227,7 +230,8 @@ std::string_view Trim(std::string_view s) {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   }
   return true;
@@ -245,7 +249,8 @@ bool EtagListMatches(std::string_view header, std::string_view etag) {
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     if (tag == "*") return true;
     if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
-    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+      tag = tag.substr(1, tag.size() - 2);
     if (EqualsIgnoreCase(tag, want)) return true;
   }
   return false;
@@ -254,11 +259,11 @@ bool EtagListMatches(std::string_view header, std::string_view etag) {
 // `cur` is the current document, or null when there is none.
 Status CheckPreconditions(const DocumentPrecondition& pre, const Record* cur) {
   if (pre.if_match) {
-    if (cur == nullptr)
-      return Status::PreconditionFailed("If-Match: the document does not exist");
+    if (cur == nullptr) return Status::PreconditionFailed("If-Match: the document does not exist");
     std::string etag = Etag(cur->sha1);
     if (!EtagListMatches(*pre.if_match, etag))
-      return Status::PreconditionFailed("If-Match: the document has changed; its current ETag is " + etag);
+      return Status::PreconditionFailed("If-Match: the document has changed; its current ETag is " +
+                                        etag);
   }
   if (pre.if_none_match && cur != nullptr) {
     if (Trim(*pre.if_none_match) == "*")
@@ -290,8 +295,10 @@ bool HasTrailingContent(std::string_view text) {
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -309,8 +316,8 @@ bool HasTrailingContent(std::string_view text) {
 
 // Parses `text` as a JSON object document (content type and syntax). On
 // failure returns why, for the InvalidArgument message.
-bool ParseJsonObject(std::string_view content_type, std::string_view text, const json::Limits& limits,
-                     json::Document* doc, std::string* why) {
+bool ParseJsonObject(std::string_view content_type, std::string_view text,
+                     const json::Limits& limits, json::Document* doc, std::string* why) {
   if (!IsJsonContentType(content_type)) {
     *why = "its Content-Type is \"" + std::string(content_type) + "\", not application/json";
     return false;
@@ -398,8 +405,10 @@ class DocumentOp final : public WriteOp {
       if (s.IsNotFound()) return key_.id.empty() ? Status::OK() : CheckPreconditions(pre_, nullptr);
       LRS_RETURN_IF_ERROR(s);
     } else {
-      if (UsesActivity(key_.kind)) LRS_RETURN_IF_ERROR(InternDurably(store_, ctx, txn, key_.activity_term, &activity));
-      if (UsesAgent(key_.kind)) LRS_RETURN_IF_ERROR(InternDurably(store_, ctx, txn, key_.agent_term, &agent));
+      if (UsesActivity(key_.kind))
+        LRS_RETURN_IF_ERROR(InternDurably(store_, ctx, txn, key_.activity_term, &activity));
+      if (UsesAgent(key_.kind))
+        LRS_RETURN_IF_ERROR(InternDurably(store_, ctx, txn, key_.agent_term, &agent));
     }
     std::string key = KeyPrefix(key_, activity, agent);
     if (method_ == Method::kDelete && key_.id.empty()) return DeleteAll(txn, key);
@@ -428,7 +437,8 @@ class DocumentOp final : public WriteOp {
           return Status::PreconditionRequired(
               std::string("the ") + ResourceName(key_.kind) + " document \"" + key_.id +
               "\" already exists: check its current state (GET it), then retry the PUT with the "
-              "If-Match header set to its ETag (" + Etag(cur.sha1) + ")");
+              "If-Match header set to its ETag (" +
+              Etag(cur.sha1) + ")");
         }
         return Save(txn, key, exists ? &cur : nullptr, content_, content_type_);
       case Method::kPost:
@@ -442,13 +452,13 @@ class DocumentOp final : public WriteOp {
 
  private:
   Status Save(storage::WriteTxn& txn, const std::string& key, const Record* cur,
-               std::string_view content, std::string_view content_type) {
+              std::string_view content, std::string_view content_type) {
     // Last-Modified never goes backwards for a document, even if the clock does.
     std::int64_t now = store_->NowMs();
     if (cur != nullptr) now = std::max(now, cur->updated_ms);
     std::string sha1 = Sha1(content);
-    LRS_RETURN_IF_ERROR(txn.Put(Table::kDocuments, key,
-                                EncodeRecord(now, key_.id, content_type, sha1, content)));
+    LRS_RETURN_IF_ERROR(
+        txn.Put(Table::kDocuments, key, EncodeRecord(now, key_.id, content_type, sha1, content)));
     result_.content.assign(content);
     result_.content_type.assign(content_type);
     result_.etag = Etag(sha1);
@@ -461,11 +471,13 @@ class DocumentOp final : public WriteOp {
   Status Merge(storage::WriteTxn& txn, const std::string& key, const Record& cur) {
     const std::string what = std::string("POST to an existing ") + ResourceName(key_.kind) +
                              " document merges JSON objects, but ";
-    if (!posted_is_object_) return Status::InvalidArgument(what + "the posted document is not one: " + posted_why_);
+    if (!posted_is_object_)
+      return Status::InvalidArgument(what + "the posted document is not one: " + posted_why_);
     json::Document stored;
     std::string why;
     if (!ParseJsonObject(cur.content_type, cur.content,
-                         json::Limits{cur.content.size(), store_->options().max_json_depth}, &stored, &why)) {
+                         json::Limits{cur.content.size(), store_->options().max_json_depth},
+                         &stored, &why)) {
       return Status::InvalidArgument(what + "the stored document is not one: " + why +
                                      "; replace it with PUT instead");
     }
@@ -574,10 +586,11 @@ Status StoreImpl::PostDocument(const DocumentKey& key, std::string_view content,
 
 Status StoreImpl::DeleteDocument(const DocumentKey& key, const DocumentPrecondition& pre) {
   ParsedKey k;
-  LRS_RETURN_IF_ERROR(ParseKey(
-      key, key.kind == DocumentKind::kState ? IdRule::kOptional : IdRule::kRequired, &k));
+  LRS_RETURN_IF_ERROR(
+      ParseKey(key, key.kind == DocumentKind::kState ? IdRule::kOptional : IdRule::kRequired, &k));
   if (k.id.empty() && (pre.if_match || pre.if_none_match))
-    return Status::InvalidArgument("If-Match and If-None-Match apply to one document; give a stateId");
+    return Status::InvalidArgument(
+        "If-Match and If-None-Match apply to one document; give a stateId");
   DocumentOp op(this, k, Method::kDelete, pre);
   return Write(&op);
 }
@@ -585,8 +598,9 @@ Status StoreImpl::DeleteDocument(const DocumentKey& key, const DocumentPrecondit
 Status StoreImpl::GetDocument(const DocumentKey& key, Document* out) {
   ParsedKey k;
   LRS_RETURN_IF_ERROR(ParseKey(key, IdRule::kRequired, &k));
-  const Status not_found = Status::NotFound(std::string("no ") + ResourceName(k.kind) +
-                                            " document with " + IdName(k.kind) + " \"" + k.id + "\"");
+  const Status not_found =
+      Status::NotFound(std::string("no ") + ResourceName(k.kind) + " document with " +
+                       IdName(k.kind) + " \"" + k.id + "\"");
   storage::ReadTxn txn;
   std::uint64_t activity = 0, agent = 0;
   Status s = BeginDocumentRead(this, k, &txn, &activity, &agent);

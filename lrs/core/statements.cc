@@ -169,6 +169,10 @@ Status PutStatementsOp::Prepare(std::string_view json,
     // Terms need the authority object; take them before it is removed.
     if (!authority) authority = json::Member(st, "authority");
     ExtractTerms(st, authority, &p.terms);
+    // Work that needs no transaction is done here, in the caller's thread,
+    // so the commit leader (which is serial) only does what is new.
+    LRS_RETURN_IF_ERROR(store_->ResolveTerms(p.terms, &p.resolved, &p.unresolved));
+    p.catalog_changed = store_->ActivitiesOrAgentsChanged(st);
 
     // The body: what is not kept in the record header.
     st.EraseMember("id");
@@ -339,8 +343,11 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     LRS_RETURN_IF_ERROR(txn.Put(Table::kRefs, p.ref_target->AsBytes(), seq_key, MDB_NODUPDATA));
+    LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, terms, seq, true));
+  } else {
+    for (std::uint64_t key : p.resolved) ctx.postings.push_back(Posting{key, seq});
+    LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, p.unresolved, seq, true));
   }
-  LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, terms, seq, true));
   // Earlier statements referring to this one now match its terms too.
   LRS_RETURN_IF_ERROR(PropagateToReferrers(ctx, txn, p.id, terms));
 
@@ -388,7 +395,7 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
     if (!s.ok() && !s.IsConflict()) return s;
   }
 
-  LRS_RETURN_IF_ERROR(store_->UpdateActivitiesAndAgents(ctx, txn, *p.stmt));
+  if (p.catalog_changed) LRS_RETURN_IF_ERROR(store_->UpdateActivitiesAndAgents(ctx, txn, *p.stmt));
   ++ctx.statements_added;
   return Status::OK();
 }

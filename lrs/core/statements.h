@@ -30,6 +30,9 @@ struct PreparedStatement {
   bool voiding = false;
   std::optional<Uuid> ref_target;  // object is a StatementRef to this id
   std::vector<Term> terms;         // own index terms
+  std::vector<std::uint64_t> resolved;  // PostingKeys of terms known at Prepare
+  std::vector<Term> unresolved;         // terms the leader must intern
+  bool catalog_changed = true;          // activities/agents tables need work
   std::string compressed;          // compressed body
   std::uint32_t dict_id = 0;
   std::vector<std::string> payload_sha2;  // attachments whose data is in the request

@@ -89,6 +89,10 @@ Status StoreImpl::Init() {
   s = txn.Get(Table::kMeta, kMetaNextTerm, &v);
   if (s.ok() && v.size() == 8) next_term_id_ = DecodeFixed64BE(v.data());
 
+  int dicts = 0;
+  {
+  // LMDB frees a write transaction's cursors at commit: this one must be
+  // closed before that.
   storage::Cursor c;
   MDB_val key, val;
   LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kStatements)));
@@ -112,7 +116,6 @@ Status StoreImpl::Init() {
   LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kMeta)));
   key = storage::Val(kMetaDictPrefix);
   s = c.Get(&key, &val, MDB_SET_RANGE);
-  int dicts = 0;
   while (s.ok()) {
     std::string_view k = storage::View(key);
     if (k.substr(0, kMetaDictPrefix.size()) != kMetaDictPrefix) break;
@@ -122,6 +125,7 @@ Status StoreImpl::Init() {
       ++dicts;
     }
     s = c.Get(&key, &val, MDB_NEXT);
+  }
   }
   next_dict_at_ = dicts == 0 ? 1000 : dicts == 1 ? 100000 : UINT64_MAX;
   LRS_RETURN_IF_ERROR(txn.Commit());
@@ -207,35 +211,42 @@ Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn
   return Status::OK();
 }
 
-Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
+Status StoreImpl::RunWriteTxn(const std::function<Status(storage::WriteTxn&)>& fn) {
   for (int attempt = 0;; ++attempt) {
-    GroupContext ctx;
+    storage::WriteTxn txn;
+    Status s = env_->BeginWrite(&txn);
+    if (s.ok()) s = fn(txn);
+    if (s.ok()) s = txn.Commit();
+    if (s.ok()) return s;
+    txn.Abort();
+    if (!IsMapFull(s) || attempt >= 64) return s;
+    // LMDB found the map full: grow it (waits for readers) and redo it all.
+    LRS_RETURN_IF_ERROR(env_->Grow());
+  }
+}
+
+Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
+  GroupContext ctx;
+  std::vector<Status> op_status;
+  Status s = RunWriteTxn([&](storage::WriteTxn& txn) {
+    ctx = GroupContext();
     ctx.next_seq = next_seq_;
     ctx.stored_ms = std::max(NowMs(), last_stored_ms_.load());
     ctx.next_term_id = next_term_id_;
     ctx.time_index_written = ctx.stored_ms == last_time_index_ms_;
-
-    storage::WriteTxn txn;
-    Status s = env_->BeginWrite(&txn);
-    std::vector<Status> op_status;
-    if (s.ok()) s = ApplyGroup(group, txn, ctx, &op_status);
-    if (s.ok() && !ctx.postings.empty()) {
+    LRS_RETURN_IF_ERROR(ApplyGroup(group, txn, ctx, &op_status));
+    if (!ctx.postings.empty()) {
       // The group's index entries, durable with its statements (MemIndex).
       std::string pending;
       MemIndex::EncodePending(ctx, &pending);
-      s = txn.Put(Table::kPending, Be64(ctx.first_seq), pending, MDB_APPEND);
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kPending, Be64(ctx.first_seq), pending, MDB_APPEND));
     }
-    if (s.ok() && ctx.next_term_id != next_term_id_)
-      s = txn.Put(Table::kMeta, kMetaNextTerm, Be64(ctx.next_term_id));
-    if (s.ok()) s = txn.Commit();
-    if (!s.ok()) {
-      txn.Abort();
-      if (IsMapFull(s) && attempt < 64) {
-        LRS_RETURN_IF_ERROR(env_->Grow());
-        continue;
-      }
-      return s;
-    }
+    if (ctx.next_term_id != next_term_id_)
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kMeta, kMetaNextTerm, Be64(ctx.next_term_id)));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  {
     // Durable. Publish the new state.
     commits_.fetch_add(1, std::memory_order_relaxed);
     grouped_writes_.fetch_add(group.size(), std::memory_order_relaxed);
@@ -277,62 +288,42 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
 }
 
 Status StoreImpl::FlushIndexBuffer() {
-  for (int attempt = 0;; ++attempt) {
-    storage::WriteTxn txn;
-    Status s = env_->BeginWrite(&txn);
+  Status s = RunWriteTxn([&](storage::WriteTxn& txn) {
     // Postings, ids and terms in key order: each page is touched once.
-    if (s.ok()) {
-      std::vector<const std::pair<const std::uint64_t, std::vector<std::uint64_t>>*> keys;
-      for (const auto& kv : mem_.postings()) keys.push_back(&kv);
-      std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return a->first < b->first; });
-      storage::Cursor c;
-      s = c.Open(txn.txn(), txn.dbi(Table::kIndex));
-      char seqbuf[8];
-      for (std::size_t i = 0; s.ok() && i < keys.size(); ++i) {
-        const std::string kb = IndexKeyBytes(keys[i]->first);
-        MDB_val k = storage::Val(kb);
-        for (std::uint64_t seq : keys[i]->second) {
-          EncodeFixed64BE(seqbuf, seq);
-          MDB_val v{8, seqbuf};
-          int rc = mdb_cursor_put(c.get(), &k, &v, MDB_APPENDDUP);
-          if (rc == MDB_KEYEXIST) rc = mdb_cursor_put(c.get(), &k, &v, MDB_NODUPDATA);
-          if (rc == MDB_KEYEXIST) rc = MDB_SUCCESS;
-          if (rc != MDB_SUCCESS) {
-            s = storage::FromMdb(rc, "index flush");
-            break;
-          }
-        }
+    std::vector<const std::pair<const std::uint64_t, std::vector<std::uint64_t>>*> keys;
+    for (const auto& kv : mem_.postings()) keys.push_back(&kv);
+    std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    storage::Cursor c;
+    LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kIndex)));
+    char seqbuf[8];
+    for (const auto* kv : keys) {
+      const std::string kb = IndexKeyBytes(kv->first);
+      MDB_val k = storage::Val(kb);
+      for (std::uint64_t seq : kv->second) {
+        EncodeFixed64BE(seqbuf, seq);
+        MDB_val v{8, seqbuf};
+        int rc = mdb_cursor_put(c.get(), &k, &v, MDB_APPENDDUP);
+        if (rc == MDB_KEYEXIST) rc = mdb_cursor_put(c.get(), &k, &v, MDB_NODUPDATA);
+        if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) return storage::FromMdb(rc, "index flush");
       }
     }
-    if (s.ok()) {
-      std::vector<const std::pair<const std::string, std::uint64_t>*> ids;
-      for (const auto& kv : mem_.ids()) ids.push_back(&kv);
-      std::sort(ids.begin(), ids.end(), [](auto* a, auto* b) { return a->first < b->first; });
-      for (std::size_t i = 0; s.ok() && i < ids.size(); ++i)
-        s = txn.Put(Table::kStatementIds, ids[i]->first, Be64(ids[i]->second));
-    }
-    if (s.ok()) {
-      std::vector<std::pair<std::string, std::uint64_t>> terms;
-      for (const auto& [t, id] : mem_.terms()) terms.emplace_back(TermKey(t), id);
-      std::sort(terms.begin(), terms.end());
-      for (std::size_t i = 0; s.ok() && i < terms.size(); ++i)
-        s = txn.Put(Table::kTerms, terms[i].first, Be64(terms[i].second));
-    }
-    if (s.ok()) s = storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kPending), 0), "mdb_drop");
-    if (s.ok()) s = txn.Put(Table::kMeta, kMetaMergedUpto, Be64(next_seq_ - 1));
-    if (s.ok()) s = txn.Commit();
-    if (!s.ok()) {
-      txn.Abort();
-      if (IsMapFull(s) && attempt < 64) {
-        LRS_RETURN_IF_ERROR(env_->Grow());
-        continue;
-      }
-      return s;
-    }
-    std::unique_lock<std::shared_mutex> l(mem_.mu());
-    mem_.Clear();
-    return Status::OK();
-  }
+    std::vector<const std::pair<const std::string, std::uint64_t>*> ids;
+    for (const auto& kv : mem_.ids()) ids.push_back(&kv);
+    std::sort(ids.begin(), ids.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    for (const auto* kv : ids)
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kStatementIds, kv->first, Be64(kv->second)));
+    std::vector<std::pair<std::string, std::uint64_t>> terms;
+    for (const auto& [t, id] : mem_.terms()) terms.emplace_back(TermKey(t), id);
+    std::sort(terms.begin(), terms.end());
+    for (const auto& [key, id] : terms) LRS_RETURN_IF_ERROR(txn.Put(Table::kTerms, key, Be64(id)));
+    LRS_RETURN_IF_ERROR(
+        storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kPending), 0), "mdb_drop"));
+    return txn.Put(Table::kMeta, kMetaMergedUpto, Be64(next_seq_ - 1));
+  });
+  if (!s.ok()) return s;
+  std::unique_lock<std::shared_mutex> l(mem_.mu());
+  mem_.Clear();
+  return Status::OK();
 }
 
 Status StoreImpl::RebuildIndexBuffer() {
@@ -452,6 +443,46 @@ Status StoreImpl::InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::str
   *id = ctx.next_term_id++;  // stored in kTerms at the next flush
   ctx.new_term_log.push_back(t);
   ctx.new_terms.emplace(std::move(t), *id);
+  return Status::OK();
+}
+
+Status StoreImpl::ResolveTerms(const std::vector<std::pair<char, std::string>>& terms,
+                               std::vector<std::uint64_t>* keys,
+                               std::vector<std::pair<char, std::string>>* unresolved) {
+  std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
+  storage::ReadTxn txn;
+  bool txn_open = false;
+  for (const auto& [kind, term] : terms) {
+    std::uint64_t id;
+    bool found = mem_.FindTerm(term, &id);
+    if (!found) {
+      std::shared_lock<std::shared_mutex> l(cache_mu_);
+      auto it = term_cache_.find(term);
+      if (it != term_cache_.end()) {
+        id = it->second;
+        found = true;
+      }
+    }
+    if (!found) {
+      if (!txn_open) {
+        LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
+        txn_open = true;
+      }
+      std::string_view v;
+      Status s = txn.Get(Table::kTerms, TermKey(term), &v);
+      if (s.ok() && v.size() == 8) {
+        id = DecodeFixed64BE(v.data());
+        found = true;
+        std::unique_lock<std::shared_mutex> l(cache_mu_);
+        if (term_cache_.size() >= kMaxTermCache) term_cache_.clear();
+        term_cache_.emplace(term, id);
+      } else if (!s.ok() && !s.IsNotFound()) {
+        return s;
+      }
+    }
+    if (found) keys->push_back(PostingKey(kind, id));
+    else unresolved->emplace_back(kind, term);
+  }
   return Status::OK();
 }
 

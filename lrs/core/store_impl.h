@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -115,6 +116,17 @@ class StoreImpl final : public Store {
   // (names) into the activities and agents tables.
   Status UpdateActivitiesAndAgents(GroupContext& ctx, storage::WriteTxn& txn,
                                    const json::Value& stmt);
+  // True when `stmt` carries an activity definition or agent name not yet
+  // merged (then UpdateActivitiesAndAgents has work to do). Any thread.
+  bool ActivitiesOrAgentsChanged(const json::Value& stmt);
+  template <typename U>
+  Status WalkActivitiesAndAgents(U* u, const json::Value& stmt);
+
+  // Resolves the ids of terms already stored (in any thread, before the
+  // commit); terms not found are left for the leader to intern.
+  Status ResolveTerms(const std::vector<std::pair<char, std::string>>& terms,
+                      std::vector<std::uint64_t>* keys,
+                      std::vector<std::pair<char, std::string>>* unresolved);
 
   // Appends the stored payloads of `stmt_json`'s attachments not yet in *seen.
   Status CollectAttachments(const storage::ReadTxn& txn, std::string_view stmt_json,
@@ -136,6 +148,9 @@ class StoreImpl final : public Store {
   Status CommitGroup(std::vector<Writer*>& group);
   Status ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn, GroupContext& ctx,
                     std::vector<Status>* op_status);
+  // Runs `fn` in a write transaction and commits it; when LMDB finds the map
+  // full, grows the map and runs `fn` again from scratch. REQUIRES: leader.
+  Status RunWriteTxn(const std::function<Status(storage::WriteTxn&)>& fn);
   // Merges the index buffer into the LMDB indexes. REQUIRES: leader.
   Status FlushIndexBuffer();
   Status RebuildIndexBuffer();

@@ -43,18 +43,16 @@ Status Parse(std::string_view text, Document* doc, const Limits& limits) {
     return Status::TooLarge("JSON nesting deeper than " + std::to_string(limits.max_depth) +
                             " levels");
   }
+  // Without kParseStopWhenDoneFlag RapidJSON rejects anything but white
+  // space after the value ("The document root must not be followed by
+  // other values").
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseStopWhenDoneFlag;
+                              rapidjson::kParseIterativeFlag;
   doc->Parse<kFlags>(text.data(), text.size());
   if (doc->HasParseError()) {
     return Status::InvalidArgument("invalid JSON at offset " + std::to_string(doc->GetErrorOffset()) +
                                    ": " + rapidjson::GetParseError_En(doc->GetParseError()));
   }
-  // kParseStopWhenDoneFlag lets us reject trailing garbage ourselves, with a
-  // clear message, while allowing trailing white space.
-  size_t end = doc->GetErrorOffset();
-  (void)end;
   return Status::OK();
 }
 

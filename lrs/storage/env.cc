@@ -1,7 +1,9 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 #include "lrs/storage/env.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <cstring>
@@ -48,6 +50,7 @@ Status FromMdb(int rc, std::string_view what) {
     case MDB_MAP_FULL: return Status::NoSpace(m);
     case ENOSPC: return Status::NoSpace(m);
     case EDQUOT: return Status::NoSpace(m);
+    case EFBIG: return Status::NoSpace(m);  // file size limit (RLIMIT_FSIZE)
     case MDB_KEYEXIST: return Status::Conflict(m);
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
@@ -118,7 +121,8 @@ Status WriteTxn::Commit() {
   if (!txn_) return Status::Internal("commit without a transaction");
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // committed or aborted by LMDB either way
-  return FromMdb(rc, "mdb_txn_commit");
+  if (rc == MDB_SUCCESS) return Status::OK();
+  return env_->ClassifyWriteError(rc, "mdb_txn_commit");
 }
 
 void WriteTxn::Abort() {
@@ -238,6 +242,30 @@ Status Env::Grow() {
   mdb_env_info(env_, &info);
   map_size_ = info.me_mapsize;
   return Status::OK();
+}
+
+Status Env::ClassifyWriteError(int rc, std::string_view what) {
+  Status s = FromMdb(rc, what);
+  if (rc != EIO && rc != ENOSPC && rc != EFBIG && rc != EDQUOT) return s;
+  // LMDB reports a short write (what a full disk produces) as EIO. Tell a
+  // full disk or a file-size limit from a failing device.
+  std::string file = dir_ + "/data.mdb";
+  struct statvfs vfs;
+  if (statvfs(dir_.c_str(), &vfs) == 0) {
+    std::uint64_t avail = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    if (avail < (std::uint64_t{16} << 20))
+      return Status::NoSpace(std::string(what) + ": disk full (" + std::to_string(avail) +
+                             " bytes free in " + dir_ + ")");
+  }
+  struct rlimit rl;
+  struct stat st;
+  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+      stat(file.c_str(), &st) == 0 &&
+      static_cast<std::uint64_t>(st.st_size) + (std::uint64_t{1} << 20) >= rl.rlim_cur) {
+    return Status::NoSpace(std::string(what) + ": the process file-size limit (" +
+                           std::to_string(rl.rlim_cur) + " bytes) is reached");
+  }
+  return s;
 }
 
 Status Env::Sync(bool force) { return FromMdb(mdb_env_sync(env_, force ? 1 : 0), "mdb_env_sync"); }

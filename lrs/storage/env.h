@@ -113,7 +113,9 @@ class WriteTxn {
   MDB_txn* txn_ = nullptr;
 };
 
-// RAII cursor over one table of a transaction.
+// RAII cursor over one table of a transaction. REQUIRES: destroyed before
+// its transaction ends when that is a write transaction (LMDB frees write
+// cursors at commit/abort).
 class Cursor {
  public:
   Cursor() = default;
@@ -145,6 +147,10 @@ class Env {
   // Doubles the map size (bounded by max_map_size). Waits for every read
   // transaction to end. REQUIRES: no write transaction is open.
   Status Grow();
+
+  // Maps a failed write/commit: NoSpace when the disk is full or the file
+  // size limit is reached (LMDB reports short writes as EIO), else IOError.
+  Status ClassifyWriteError(int rc, std::string_view what);
 
   // Flushes committed data to disk (used when options.sync is false).
   Status Sync(bool force);

@@ -102,11 +102,11 @@ bool IsStatementVersion(std::string_view s, XapiVersion version);  // Data 2.4.1
 
 enum class AgentRole {
   kActor,         // Agent or Group; objectType optional for an Agent
-  kObject,        // Agent or Group as a statement object: objectType required
+  kObject,        // Agent or Group as a statement object (objectType checked by caller)
   kInstructor,    // Agent or Group
   kTeam,          // Group only
   kMember,        // a Group's member: Agent only
-  kAuthority,     // Agent, or a Group of two Agents (3-legged OAuth)
+  kAuthority,     // Agent, or an anonymous Group of two Agents, one with account
   kParam,         // Agent, or an identified Group when allowed (request parameters)
   kParamAgent,    // Agent only (request parameters)
   kContextAgent,  // 2.0.0 contextAgents[i].agent: Agent only

@@ -2,6 +2,14 @@
 //
 // The statement itself (Data 2.2, 2.4) and its SubStatement form (2.4.4.3),
 // the verb (2.4.3), and the entry point ValidateStatement.
+//
+// Where 2.0.0 (IEEE 9274.1.1, as captured by the ADL conformance suite's
+// test/v2_0) differs from 1.0.3, the validator follows the request's version:
+//  - context.contextAgents / context.contextGroups exist only in 2.0.0
+//    (context.cc);
+//  - "version" may also be "2.0" / "2.0.x" under 2.0.0 (datatypes.cc);
+//  - timestamps and stored need a time zone offset under 2.0.0 (datatypes.cc).
+// Everything else is shared: the two suites test the same statement rules.
 
 #include "lrs/validate/internal.h"
 #include "lrs/validate/validator.h"

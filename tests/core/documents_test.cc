@@ -5,6 +5,8 @@
 // and the concurrency rules of 3.1.
 
 #include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,9 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "lrs/clock.h"
 #include "lrs/json/json.h"
@@ -28,7 +27,8 @@ using testing::TestStore;
 
 constexpr const char* kAct = "http://example.com/activities/course-1";
 constexpr const char* kAct2 = "http://example.com/activities/course-2";
-constexpr const char* kAgent = R"({"objectType":"Agent","mbox":"mailto:ana@example.com","name":"Ana"})";
+constexpr const char* kAgent =
+    R"({"objectType":"Agent","mbox":"mailto:ana@example.com","name":"Ana"})";
 constexpr const char* kAgent2 = R"({"mbox":"mailto:bo@example.com"})";
 constexpr const char* kReg = "6f1c0a4e-3b2d-4c5e-8f70-a1b2c3d4e5f6";
 constexpr const char* kReg2 = "0e4f3d2c-1b0a-4c9d-8e7f-6a5b4c3d2e1f";
@@ -40,7 +40,8 @@ constexpr const char* kEtagEmpty = "\"da39a3ee5e6b4b0d3255bfef95601890afd80709\"
 
 constexpr DocumentKind kAllKinds[] = {DocumentKind::kState, DocumentKind::kActivityProfile,
                                       DocumentKind::kAgentProfile};
-constexpr DocumentKind kProfileKinds[] = {DocumentKind::kActivityProfile, DocumentKind::kAgentProfile};
+constexpr DocumentKind kProfileKinds[] = {DocumentKind::kActivityProfile,
+                                          DocumentKind::kAgentProfile};
 
 const char* KindName(DocumentKind k) {
   switch (k) {
@@ -135,8 +136,9 @@ class ManualClock : public Clock {
 
 constexpr std::int64_t kT0 = 1767225600000000;  // 2026-01-01T00:00:00Z
 
-TEST_CASE("Communication 2.2: PUT stores a document; GET returns content, type, ETag and updated time",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.2: PUT stores a document; GET returns content, type, ETag and updated time",
+    "[documents]") {
   ManualClock clock(kT0);
   Options o;
   o.clock = &clock;
@@ -214,11 +216,16 @@ TEST_CASE("Communication 2.2.s7: POST merges JSON objects, replacing top-level p
 
     // XAPI-00183: only one level deep; a nested object is replaced whole.
     DocumentKey k2 = Key(kind, "deep");
-    PutJson(ts, k2, R"({"car":{"make":"Ford","model":"Escape"},"driver":"Dale","series":{"nascar":{"series":"sprint"}},"keep":1})");
-    REQUIRE(ts->PostDocument(k2, R"({"car":{"make":"Dodge"},"series":{"nascar":{"series":"nextel"}}})",
-                             "application/json; charset=utf-8", {}, nullptr).ok());
-    CHECK(JsonEq(Get(ts, k2).content,
-                 R"({"car":{"make":"Dodge"},"driver":"Dale","series":{"nascar":{"series":"nextel"}},"keep":1})"));
+    PutJson(
+        ts, k2,
+        R"({"car":{"make":"Ford","model":"Escape"},"driver":"Dale","series":{"nascar":{"series":"sprint"}},"keep":1})");
+    REQUIRE(ts->PostDocument(k2,
+                             R"({"car":{"make":"Dodge"},"series":{"nascar":{"series":"nextel"}}})",
+                             "application/json; charset=utf-8", {}, nullptr)
+                .ok());
+    CHECK(JsonEq(
+        Get(ts, k2).content,
+        R"({"car":{"make":"Dodge"},"driver":"Dale","series":{"nascar":{"series":"nextel"}},"keep":1})"));
   }
 }
 
@@ -231,16 +238,19 @@ TEST_CASE("Communication 2.2.s7 (XAPI-00233): POST of a missing document stores 
     Document d = Get(ts, Key(kind, "new-json"));
     CHECK(d.content == R"({"a":1})");
     CHECK(d.content_type == kJson);
-    REQUIRE(ts->PostDocument(Key(kind, "new-bin"), "\x01\x02", "application/octet-stream", {}, nullptr).ok());
+    REQUIRE(
+        ts->PostDocument(Key(kind, "new-bin"), "\x01\x02", "application/octet-stream", {}, nullptr)
+            .ok());
     d = Get(ts, Key(kind, "new-bin"));
     CHECK(d.content == "\x01\x02");
     CHECK(d.content_type == "application/octet-stream");
   }
 }
 
-TEST_CASE("Communication 2.2.s8.b1: POST is InvalidArgument when either document is not a JSON object, "
-          "and changes nothing",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.2.s8.b1: POST is InvalidArgument when either document is not a JSON object, "
+    "and changes nothing",
+    "[documents]") {
   TestStore ts;
   struct Case {
     const char* name;
@@ -252,7 +262,8 @@ TEST_CASE("Communication 2.2.s8.b1: POST is InvalidArgument when either document
   const Case cases[] = {
       {"posted is not application/json", R"({"a":1})", kJson, "abcdefg", "not/json"},
       {"posted is text that looks like JSON", R"({"a":1})", kJson, R"({"b":2})", "text/plain"},
-      {"stored is not application/json", "/ asdf / undefined", "application/octet-stream", R"({"b":2})", kJson},
+      {"stored is not application/json", "/ asdf / undefined", "application/octet-stream",
+       R"({"b":2})", kJson},
       {"posted is invalid JSON", R"({"a":1})", kJson, "abc", kJson},
       {"posted has trailing garbage", R"({"a":1})", kJson, R"({"b":2}{)", kJson},
       {"posted is truncated", R"({"a":1})", kJson, R"({"b":2)", kJson},
@@ -278,9 +289,10 @@ TEST_CASE("Communication 2.2.s8.b1: POST is InvalidArgument when either document
   }
 }
 
-TEST_CASE("Communication 3.1.s4.b13-b15: PUT of an existing profile document without If-Match or "
-          "If-None-Match is PreconditionRequired; State is exempt (3.1.s3)",
-          "[documents]") {
+TEST_CASE(
+    "Communication 3.1.s4.b13-b15: PUT of an existing profile document without If-Match or "
+    "If-None-Match is PreconditionRequired; State is exempt (3.1.s3)",
+    "[documents]") {
   TestStore ts;
   for (DocumentKind kind : kProfileKinds) {
     INFO(KindName(kind));
@@ -291,7 +303,7 @@ TEST_CASE("Communication 3.1.s4.b13-b15: PUT of an existing profile document wit
     Status s = ts->PutDocument(k, R"({"v":2})", kJson, {}, nullptr);
     CHECK(s.code() == Status::Code::kPreconditionRequired);
     CHECK(s.message().find("If-Match") != std::string::npos);  // 3.1.s4.b14: explain the fix
-    CHECK(Get(ts, k).etag == before.etag);                    // 3.1.s4.b15
+    CHECK(Get(ts, k).etag == before.etag);                     // 3.1.s4.b15
     // With the current ETag it succeeds.
     REQUIRE(ts->PutDocument(k, R"({"v":2})", kJson, IfMatch(before.etag), nullptr).ok());
     CHECK(Get(ts, k).content == R"({"v":2})");
@@ -302,9 +314,10 @@ TEST_CASE("Communication 3.1.s4.b13-b15: PUT of an existing profile document wit
   CHECK(Get(ts, sk).content == R"({"v":2})");
 }
 
-TEST_CASE("Communication 3.1.s3.b2/b3: POST and DELETE of existing profile documents need no "
-          "precondition header",
-          "[documents]") {
+TEST_CASE(
+    "Communication 3.1.s3.b2/b3: POST and DELETE of existing profile documents need no "
+    "precondition header",
+    "[documents]") {
   TestStore ts;
   for (DocumentKind kind : kAllKinds) {
     INFO(KindName(kind));
@@ -317,9 +330,10 @@ TEST_CASE("Communication 3.1.s3.b2/b3: POST and DELETE of existing profile docum
   }
 }
 
-TEST_CASE("Communication 3.1.s4.b5/b7/b9-b12: If-Match must match the current ETag for PUT, POST "
-          "and DELETE; a failed precondition changes nothing",
-          "[documents]") {
+TEST_CASE(
+    "Communication 3.1.s4.b5/b7/b9-b12: If-Match must match the current ETag for PUT, POST "
+    "and DELETE; a failed precondition changes nothing",
+    "[documents]") {
   TestStore ts;
   const std::string bad = "\"1111111111111111111111111111111111111111\"";
   for (DocumentKind kind : kAllKinds) {
@@ -328,8 +342,10 @@ TEST_CASE("Communication 3.1.s4.b5/b7/b9-b12: If-Match must match the current ET
     PutJson(ts, k, R"({"name":"orig"})");
     const Document orig = Get(ts, k);
 
-    CHECK(ts->PutDocument(k, R"({"name":"x"})", kJson, IfMatch(bad), nullptr).IsPreconditionFailed());
-    CHECK(ts->PostDocument(k, R"({"name":"x"})", kJson, IfMatch(bad), nullptr).IsPreconditionFailed());
+    CHECK(
+        ts->PutDocument(k, R"({"name":"x"})", kJson, IfMatch(bad), nullptr).IsPreconditionFailed());
+    CHECK(ts->PostDocument(k, R"({"name":"x"})", kJson, IfMatch(bad), nullptr)
+              .IsPreconditionFailed());
     CHECK(ts->DeleteDocument(k, IfMatch("\"1234\"")).IsPreconditionFailed());
     Document now = Get(ts, k);
     CHECK(now.content == orig.content);
@@ -338,7 +354,8 @@ TEST_CASE("Communication 3.1.s4.b5/b7/b9-b12: If-Match must match the current ET
     // Correct ETag: PUT, then POST with the new ETag, then DELETE.
     Document put;
     REQUIRE(ts->PutDocument(k, R"({"name":"put"})", kJson, IfMatch(orig.etag), &put).ok());
-    CHECK(ts->PostDocument(k, R"({"more":1})", kJson, IfMatch(orig.etag), nullptr).IsPreconditionFailed());
+    CHECK(ts->PostDocument(k, R"({"more":1})", kJson, IfMatch(orig.etag), nullptr)
+              .IsPreconditionFailed());
     Document post;
     REQUIRE(ts->PostDocument(k, R"({"more":1})", kJson, IfMatch(put.etag), &post).ok());
     CHECK(JsonEq(Get(ts, k).content, R"({"name":"put","more":1})"));
@@ -361,8 +378,13 @@ TEST_CASE("Communication 3.1.s4.b5: If-Match accepts \"*\", ETag lists and lenie
   REQUIRE(ts->PutDocument(k, "abc", "text/plain", Create(), nullptr).ok());
   const std::string hex = "a9993e364706816aba3e25717850c26c9cd0d89d";
   const std::string upper = "A9993E364706816ABA3E25717850C26C9CD0D89D";
-  const std::vector<std::string> good = {"*", "\"" + hex + "\"", hex, "W/\"" + hex + "\"",
-                                        "\"" + upper + "\"", "\"0000\", \"" + hex + "\"", "\"0000\" , *"};
+  const std::vector<std::string> good = {"*",
+                                         "\"" + hex + "\"",
+                                         hex,
+                                         "W/\"" + hex + "\"",
+                                         "\"" + upper + "\"",
+                                         "\"0000\", \"" + hex + "\"",
+                                         "\"0000\" , *"};
   for (const std::string& h : good) {
     INFO(h);
     CHECK(ts->PutDocument(k, "abc", "text/plain", IfMatch(h), nullptr).ok());
@@ -382,22 +404,27 @@ TEST_CASE("Communication 3.1.s4.b6/b8: If-None-Match: * creates only when the do
     DocumentKey k = Key(kind, "inm");
     REQUIRE(ts->PutDocument(k, R"({"v":1})", kJson, IfNoneMatch("*"), nullptr).ok());
     Document d = Get(ts, k);
-    CHECK(ts->PutDocument(k, R"({"v":2})", kJson, IfNoneMatch("*"), nullptr).IsPreconditionFailed());
-    CHECK(ts->PostDocument(k, R"({"w":2})", kJson, IfNoneMatch("*"), nullptr).IsPreconditionFailed());
+    CHECK(
+        ts->PutDocument(k, R"({"v":2})", kJson, IfNoneMatch("*"), nullptr).IsPreconditionFailed());
+    CHECK(
+        ts->PostDocument(k, R"({"w":2})", kJson, IfNoneMatch("*"), nullptr).IsPreconditionFailed());
     // An ETag list: fails when the current ETag is listed.
-    CHECK(ts->PutDocument(k, R"({"v":3})", kJson, IfNoneMatch(d.etag), nullptr).IsPreconditionFailed());
+    CHECK(ts->PutDocument(k, R"({"v":3})", kJson, IfNoneMatch(d.etag), nullptr)
+              .IsPreconditionFailed());
     CHECK(Get(ts, k).etag == d.etag);
     REQUIRE(ts->PutDocument(k, R"({"v":4})", kJson, IfNoneMatch("\"0000\""), nullptr).ok());
     CHECK(Get(ts, k).content == R"({"v":4})");
     // POST of a missing document with If-None-Match: * creates it.
-    REQUIRE(ts->PostDocument(Key(kind, "inm-post"), R"({"a":1})", kJson, IfNoneMatch("*"), nullptr).ok());
+    REQUIRE(ts->PostDocument(Key(kind, "inm-post"), R"({"a":1})", kJson, IfNoneMatch("*"), nullptr)
+                .ok());
     CHECK(Exists(ts, Key(kind, "inm-post")));
   }
 }
 
-TEST_CASE("Communication 2.3.s3, 2.6.s3, 2.7.s3: DELETE removes one document; deleting a missing "
-          "document succeeds",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.3.s3, 2.6.s3, 2.7.s3: DELETE removes one document; deleting a missing "
+    "document succeeds",
+    "[documents]") {
   TestStore ts;
   for (DocumentKind kind : kAllKinds) {
     INFO(KindName(kind));
@@ -417,9 +444,10 @@ TEST_CASE("Communication 2.3.s3, 2.6.s3, 2.7.s3: DELETE removes one document; de
   CHECK(ts->DeleteDocument(Key(DocumentKind::kAgentProfile, ""), {}).IsInvalidArgument());
 }
 
-TEST_CASE("Communication 2.3.s5: DELETE without stateId removes every state document of "
-          "(activity, agent, registration) and nothing else",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.3.s5: DELETE without stateId removes every state document of "
+    "(activity, agent, registration) and nothing else",
+    "[documents]") {
   TestStore ts;
   for (const char* id : {"a", "b", "c"}) {
     PutJson(ts, StateKey(id), "{}");
@@ -449,12 +477,15 @@ TEST_CASE("Communication 2.3.s5: DELETE without stateId removes every state docu
   CHECK(Exists(ts, Key(DocumentKind::kAgentProfile, "a")));
   // Nothing to delete is fine.
   CHECK(ts->DeleteDocument(StateKey("", kReg), {}).ok());
-  CHECK(ts->DeleteDocument(StateKey("", std::nullopt, R"({"mbox":"mailto:nobody@example.com"})"), {}).ok());
+  CHECK(
+      ts->DeleteDocument(StateKey("", std::nullopt, R"({"mbox":"mailto:nobody@example.com"})"), {})
+          .ok());
 }
 
-TEST_CASE("Communication 2.3.s3: registration partitions state; none is its own bucket and UUIDs "
-          "compare case-insensitively",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.3.s3: registration partitions state; none is its own bucket and UUIDs "
+    "compare case-insensitively",
+    "[documents]") {
   TestStore ts;
   PutJson(ts, StateKey("s"), R"({"r":"none"})");
   PutJson(ts, StateKey("s", kReg), R"({"r":"1"})");
@@ -470,25 +501,29 @@ TEST_CASE("Communication 2.3.s3: registration partitions state; none is its own 
   CHECK_FALSE(Exists(ts, StateKey("s", "00000000-0000-0000-0000-000000000000")));
 }
 
-TEST_CASE("Communication 2.6.s3, 2.3.s3: the agent is identified by its inverse functional "
-          "identifier, not its name",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.6.s3, 2.3.s3: the agent is identified by its inverse functional "
+    "identifier, not its name",
+    "[documents]") {
   TestStore ts;
   for (DocumentKind kind : {DocumentKind::kState, DocumentKind::kAgentProfile}) {
     INFO(KindName(kind));
-    PutJson(ts, Key(kind, "who", kAct, R"({"objectType":"Agent","mbox":"mailto:ana@example.com","name":"Ana"})"),
+    PutJson(ts,
+            Key(kind, "who", kAct,
+                R"({"objectType":"Agent","mbox":"mailto:ana@example.com","name":"Ana"})"),
             R"({"v":1})");
     // Same mbox, other name, no objectType, domain in other case.
-    CHECK(Get(ts, Key(kind, "who", kAct, R"({"mbox":"mailto:ana@EXAMPLE.com","name":"Ana Silva"})")).content ==
-          R"({"v":1})");
+    CHECK(Get(ts, Key(kind, "who", kAct, R"({"mbox":"mailto:ana@EXAMPLE.com","name":"Ana Silva"})"))
+              .content == R"({"v":1})");
     // Another IFI is another agent.
     CHECK_FALSE(Exists(ts, Key(kind, "who", kAct, R"({"mbox":"mailto:Ana@example.com"})")));
     CHECK_FALSE(Exists(ts, Key(kind, "who", kAct,
                                R"({"account":{"homePage":"http://example.com","name":"ana"}})")));
     const char* acct = R"({"account":{"homePage":"http://example.com/home","name":"ana"}})";
     PutJson(ts, Key(kind, "acct", kAct, acct), R"({"v":2})");
-    CHECK(Get(ts, Key(kind, "acct", kAct,
-                      R"({"name":"x","account":{"name":"ana","homePage":"http://example.com/home"}})"))
+    CHECK(Get(ts,
+              Key(kind, "acct", kAct,
+                  R"({"name":"x","account":{"name":"ana","homePage":"http://example.com/home"}})"))
               .content == R"({"v":2})");
   }
 }
@@ -503,9 +538,12 @@ TEST_CASE("Communication 2.3.s4, 2.6.s4, 2.7.s4: GET without an id lists the ids
       REQUIRE(ts->PutDocument(Key(kind, id), "x", "text/plain", Create(), nullptr).ok());
     // Siblings: another activity (a prefix of this one's IRI) and agent.
     PutJson(ts, Key(kind, "other", std::string(kAct) + "0", kAgent2), "{}");
-    PutJson(ts, Key(kind, "other2", "http://example.com/activities/course-", R"({"mbox":"mailto:a@example.com"})"),
+    PutJson(ts,
+            Key(kind, "other2", "http://example.com/activities/course-",
+                R"({"mbox":"mailto:a@example.com"})"),
             "{}");
-    CHECK(List(ts, Key(kind, "")) == std::vector<std::string>{"a", "b", "c", "with space", "ünïcødé"});
+    CHECK(List(ts, Key(kind, "")) ==
+          std::vector<std::string>{"a", "b", "c", "with space", "ünïcødé"});
     REQUIRE(ts->DeleteDocument(Key(kind, "b"), {}).ok());
     CHECK(List(ts, Key(kind, "")) == std::vector<std::string>{"a", "c", "with space", "ünïcødé"});
   }
@@ -528,8 +566,10 @@ TEST_CASE("Communication 2.3.s4, 2.6.s4, 2.7.s4: since lists documents updated s
     clock.Set(kT0 + 60'000'000);  // one minute later
     PutJson(ts, Key(kind, "new"), R"({"a":1})");
 
-    CHECK(List(ts, Key(kind, ""), "2025-12-31T23:59:59Z") == std::vector<std::string>{"new", "old"});
-    CHECK(List(ts, Key(kind, ""), "2026-01-01T00:00:00Z") == std::vector<std::string>{"new"});  // exclusive
+    CHECK(List(ts, Key(kind, ""), "2025-12-31T23:59:59Z") ==
+          std::vector<std::string>{"new", "old"});
+    CHECK(List(ts, Key(kind, ""), "2026-01-01T00:00:00Z") ==
+          std::vector<std::string>{"new"});  // exclusive
     CHECK(List(ts, Key(kind, ""), "2026-01-01T00:00:59.999Z") == std::vector<std::string>{"new"});
     CHECK(List(ts, Key(kind, ""), "2026-01-01T00:01:00.000Z").empty());
     CHECK(List(ts, Key(kind, ""), "2026-01-01T01:00:30+01:00") == std::vector<std::string>{"new"});
@@ -596,12 +636,16 @@ TEST_CASE("Communication 2.3.s3, 2.6.s3, 2.7.s3: parameters are validated, and e
     expect_invalid(Key(kind, "x", kAct, "true"), "agent");
     expect_invalid(Key(kind, "x", kAct, R"({"name":"no ifi"})"), "agent");
     expect_invalid(Key(kind, "x", kAct, R"({"mbox":"ana@example.com"})"), "agent");
-    expect_invalid(Key(kind, "x", kAct, R"({"mbox":"mailto:a@example.com","openid":"http://a.example.com"})"),
-                   "agent");
+    expect_invalid(
+        Key(kind, "x", kAct, R"({"mbox":"mailto:a@example.com","openid":"http://a.example.com"})"),
+        "agent");
     // 2.6.s3 note: an Agent, not a Group.
-    expect_invalid(Key(kind, "x", kAct, R"({"objectType":"Group","mbox":"mailto:team@example.com"})"), "agent");
+    expect_invalid(
+        Key(kind, "x", kAct, R"({"objectType":"Group","mbox":"mailto:team@example.com"})"),
+        "agent");
     // XAPI-00235: a broken agent parameter.
-    expect_invalid(Key(kind, "x", kAct, R"({"objectType":"Agent","account"{"homePage":"http://x.com","name":"r"}})"),
+    expect_invalid(Key(kind, "x", kAct,
+                       R"({"objectType":"Agent","account"{"homePage":"http://x.com","name":"r"}})"),
                    "agent");
   }
   for (const char* reg : {"true", "not-a-uuid", "6f1c0a4e3b2d4c5e8f70a1b2c3d4e5f6", ""}) {
@@ -622,7 +666,8 @@ TEST_CASE("Communication 2.3.s3, 2.6.s3, 2.7.s3: parameters are validated, and e
   CHECK(List(ts, Key(DocumentKind::kActivityProfile, "")).empty());
 }
 
-TEST_CASE("Options::max_document_bytes: larger documents are TooLarge and not stored", "[documents]") {
+TEST_CASE("Options::max_document_bytes: larger documents are TooLarge and not stored",
+          "[documents]") {
   Options o;
   o.max_document_bytes = 64;
   TestStore ts(o);
@@ -644,15 +689,18 @@ TEST_CASE("Options::max_document_bytes: larger documents are TooLarge and not st
   }
 }
 
-TEST_CASE("Communication 2.2.s2: ids of any length are kept exactly (long ids are hashed into the key)",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.2.s2: ids of any length are kept exactly (long ids are hashed into the key)",
+    "[documents]") {
   TestStore ts;
   const std::string base(1000, 'i');
-  const std::vector<std::string> ids = {std::string(399, 'j'), std::string(400, 'j'), std::string(401, 'j'),
-                                        base + "1", base + "2", std::string(5000, 'k')};
+  const std::vector<std::string> ids = {
+      std::string(399, 'j'), std::string(400, 'j'), std::string(401, 'j'), base + "1", base + "2",
+      std::string(5000, 'k')};
   for (DocumentKind kind : kAllKinds) {
     INFO(KindName(kind));
-    for (const auto& id : ids) REQUIRE(ts->PutDocument(Key(kind, id), id, "text/plain", Create(), nullptr).ok());
+    for (const auto& id : ids)
+      REQUIRE(ts->PutDocument(Key(kind, id), id, "text/plain", Create(), nullptr).ok());
     for (const auto& id : ids) CHECK(Get(ts, Key(kind, id)).content == id);
     std::vector<std::string> want = ids;
     std::sort(want.begin(), want.end());
@@ -681,7 +729,8 @@ TEST_CASE("Communication 2.2: documents are durable across reopen", "[documents]
   CHECK(Get(ts, StateKey("keep", kReg)).content == R"({"k":2})");
   // Writes after reopen find the same terms.
   PutJson(ts, Key(DocumentKind::kActivityProfile, "more"), "{}");
-  CHECK(List(ts, Key(DocumentKind::kActivityProfile, "")) == std::vector<std::string>{"keep", "more"});
+  CHECK(List(ts, Key(DocumentKind::kActivityProfile, "")) ==
+        std::vector<std::string>{"keep", "more"});
 }
 
 TEST_CASE("Communication 2.2: a stored document survives a crash (no clean close)", "[documents]") {
@@ -693,9 +742,12 @@ TEST_CASE("Communication 2.2: a stored document survives a crash (no clean close
     std::unique_ptr<Store> store;
     bool ok = Store::Open(Options(), dir.path(), &store).ok();
     for (DocumentKind kind : kAllKinds) {
-      ok = ok && store->PutDocument(Key(kind, "crash"), R"({"c":1})", kJson, Create(), nullptr).ok();
+      ok =
+          ok && store->PutDocument(Key(kind, "crash"), R"({"c":1})", kJson, Create(), nullptr).ok();
     }
-    ok = ok && store->PutDocument(StateKey("crash", kReg, kAgent2, kAct2), "x", "text/plain", {}, nullptr).ok();
+    ok = ok &&
+         store->PutDocument(StateKey("crash", kReg, kAgent2, kAct2), "x", "text/plain", {}, nullptr)
+             .ok();
     _exit(ok ? 0 : 1);
   }
   int status = 0;
@@ -715,13 +767,14 @@ TEST_CASE("Communication 2.2: a stored document survives a crash (no clean close
   Document d;
   CHECK(store->GetDocument(StateKey("crash", kReg, kAgent2, kAct2), &d).ok());
   // New writes after recovery land on the same documents.
-  CHECK(store->PutDocument(Key(DocumentKind::kActivityProfile, "crash"), "{}", kJson, {}, nullptr).code() ==
-        Status::Code::kPreconditionRequired);
+  CHECK(store->PutDocument(Key(DocumentKind::kActivityProfile, "crash"), "{}", kJson, {}, nullptr)
+            .code() == Status::Code::kPreconditionRequired);
 }
 
-TEST_CASE("Communication 2.2: documents share activity and agent ids with statements, across "
-          "index flushes and reopen",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.2: documents share activity and agent ids with statements, across "
+    "index flushes and reopen",
+    "[documents]") {
   Options o;
   o.index_buffer_statements = 1;  // merge the index buffer after every statement commit
   TestStore ts(o);
@@ -730,7 +783,8 @@ TEST_CASE("Communication 2.2: documents share activity and agent ids with statem
   REQUIRE(ts->PutStatements({}, testing::Statement("ana@example.com", verb, kAct), nullptr).ok());
   for (DocumentKind kind : kAllKinds) PutJson(ts, Key(kind, "after-stmt"), R"({"a":1})");
   // Documents first (new terms), then a statement with the same terms.
-  for (DocumentKind kind : kAllKinds) PutJson(ts, Key(kind, "before-stmt", kAct2, kAgent2), R"({"b":1})");
+  for (DocumentKind kind : kAllKinds)
+    PutJson(ts, Key(kind, "before-stmt", kAct2, kAgent2), R"({"b":1})");
   REQUIRE(ts->PutStatements({}, testing::Statement("bo@example.com", verb, kAct2), nullptr).ok());
   auto check = [&] {
     for (DocumentKind kind : kAllKinds) {
@@ -770,12 +824,14 @@ TEST_CASE("Communication 2.2: reads find documents while statement writes flush 
     // index buffer), then get documents, then filler statements flush the
     // buffer into LMDB while the reader is reading.
     for (int i = r * kPerRound; i < (r + 1) * kPerRound; ++i)
-      REQUIRE(ts->PutStatements({}, testing::Statement("ana@example.com", verb, act(i)), nullptr).ok());
+      REQUIRE(
+          ts->PutStatements({}, testing::Statement("ana@example.com", verb, act(i)), nullptr).ok());
     for (int i = r * kPerRound; i < (r + 1) * kPerRound; ++i)
       PutJson(ts, Key(DocumentKind::kActivityProfile, "p", act(i)), "{}");
     published = (r + 1) * kPerRound;
     for (int i = 0; i < 20; ++i)
-      REQUIRE(ts->PutStatements({}, testing::Statement("ana@example.com", verb, kAct), nullptr).ok());
+      REQUIRE(
+          ts->PutStatements({}, testing::Statement("ana@example.com", verb, kAct), nullptr).ok());
   }
   stop = true;
   reader.join();
@@ -783,9 +839,10 @@ TEST_CASE("Communication 2.2: reads find documents while statement writes flush 
   CHECK(misses == 0);
 }
 
-TEST_CASE("Communication 2.2.s7, 3.1: concurrent POSTs from several threads to one document all "
-          "merge (no lost update)",
-          "[documents]") {
+TEST_CASE(
+    "Communication 2.2.s7, 3.1: concurrent POSTs from several threads to one document all "
+    "merge (no lost update)",
+    "[documents]") {
   TestStore ts;
   constexpr int kThreads = 8, kPerThread = 25;
   for (DocumentKind kind : kAllKinds) {
@@ -796,7 +853,8 @@ TEST_CASE("Communication 2.2.s7, 3.1: concurrent POSTs from several threads to o
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i) {
-          std::string body = "{\"t" + std::to_string(t) + "_" + std::to_string(i) + "\":" + std::to_string(i) + "}";
+          std::string body = "{\"t" + std::to_string(t) + "_" + std::to_string(i) +
+                             "\":" + std::to_string(i) + "}";
           if (!ts->PostDocument(k, body, kJson, {}, nullptr).ok()) ++failures;
         }
       });
@@ -810,9 +868,10 @@ TEST_CASE("Communication 2.2.s7, 3.1: concurrent POSTs from several threads to o
   }
 }
 
-TEST_CASE("Communication 3.1: optimistic concurrency with If-Match from several threads loses no "
-          "update",
-          "[documents]") {
+TEST_CASE(
+    "Communication 3.1: optimistic concurrency with If-Match from several threads loses no "
+    "update",
+    "[documents]") {
   TestStore ts;
   constexpr int kThreads = 6, kPerThread = 15;
   for (DocumentKind kind : kAllKinds) {
@@ -825,9 +884,15 @@ TEST_CASE("Communication 3.1: optimistic concurrency with If-Match from several 
       threads.emplace_back([&] {
         for (int i = 0; i < kPerThread;) {
           Document cur;
-          if (!ts->GetDocument(k, &cur).ok()) { ++errors; return; }
+          if (!ts->GetDocument(k, &cur).ok()) {
+            ++errors;
+            return;
+          }
           json::Document d;
-          if (!json::Parse(cur.content, &d).ok()) { ++errors; return; }
+          if (!json::Parse(cur.content, &d).ok()) {
+            ++errors;
+            return;
+          }
           std::string next = "{\"n\":" + std::to_string(d["n"].GetInt() + 1) + "}";
           Status s = ts->PutDocument(k, next, kJson, IfMatch(cur.etag), nullptr);
           if (s.ok()) {
@@ -858,10 +923,14 @@ TEST_CASE("Communication 3.1.s4.b6: concurrent creates with If-None-Match: * let
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        Status s = ts->PutDocument(k, "{\"w\":" + std::to_string(t) + "}", kJson, IfNoneMatch("*"), nullptr);
-        if (s.ok()) ++won;
-        else if (s.IsPreconditionFailed()) ++lost;
-        else ++other;
+        Status s = ts->PutDocument(k, "{\"w\":" + std::to_string(t) + "}", kJson, IfNoneMatch("*"),
+                                   nullptr);
+        if (s.ok())
+          ++won;
+        else if (s.IsPreconditionFailed())
+          ++lost;
+        else
+          ++other;
       });
     }
     for (auto& th : threads) th.join();
