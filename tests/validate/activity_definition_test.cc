@@ -4,7 +4,6 @@
 // (2.4.4.1.s6 - s16), with every example definition of Data Appendix C.
 
 #include <catch2/catch.hpp>
-
 #include <utility>
 
 #include "tests/validate/validate_test_util.h"
@@ -42,7 +41,8 @@ const std::pair<const char*, const char*> kAppendixC[] = {
       "description": {"en-US": "What is the purpose of the xAPI?"},
       "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
       "interactionType": "long-fill-in",
-      "correctResponsesPattern": ["{case_matters=false}{lang=en}To store and provide access to learning experiences."]})"},
+      "correctResponsesPattern": [
+        "{case_matters=false}{lang=en}To store and provide access to learning experiences."]})"},
     {"likert", R"({
       "description": {"en-US": "How awesome is Experience API?"},
       "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
@@ -113,7 +113,8 @@ TEST_CASE("Data 2.4.4.1.s2: name, description, type, moreInfo and extensions are
   for (XapiVersion v : {k103, k200}) {
     CHECK(DefinitionError(R"({"name":{"en-US":"x"},"description":{"de-DE":"y"},
         "type":"http://adlnet.gov/expapi/activities/meeting","moreInfo":"http://e.com/info",
-        "extensions":{"http://e.com/ext":{"any":["json",1,null]}}})", v) == "");
+        "extensions":{"http://e.com/ext":{"any":["json",1,null]}}})",
+                          v) == "");
     CHECK(DefinitionError("{}", v) == "");
     CHECK(DefinitionError(R"({"name":"meeting"})", v) ==
           "object.definition.name: must be a language map (JSON object)");
@@ -157,8 +158,9 @@ TEST_CASE("Data 2.4.4.1.s13.b1: interactionType must be one of the ten values, e
 TEST_CASE("Data 2.4.4.1.s8: interaction properties require an interactionType",
           "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    CHECK(DefinitionError(R"({"correctResponsesPattern":["true"]})", v) ==
-          "object.definition.interactionType: required when \"correctResponsesPattern\" is present");
+    CHECK(
+        DefinitionError(R"({"correctResponsesPattern":["true"]})", v) ==
+        "object.definition.interactionType: required when \"correctResponsesPattern\" is present");
     for (const char* list : {"choices", "scale", "source", "target", "steps"}) {
       INFO(list);
       CHECK(DefinitionError(std::string("{\"") + list + R"(":[{"id":"a"}]})", v) ==
@@ -168,8 +170,7 @@ TEST_CASE("Data 2.4.4.1.s8: interaction properties require an interactionType",
   }
 }
 
-TEST_CASE("Data 2.4.4.1.s8: correctResponsesPattern is an array of strings",
-          "[validate][1.0.3]") {
+TEST_CASE("Data 2.4.4.1.s8: correctResponsesPattern is an array of strings", "[validate][1.0.3]") {
   CHECK(DefinitionError(R"({"interactionType":"choice","correctResponsesPattern":[]})") == "");
   CHECK(DefinitionError(R"({"interactionType":"fill-in","correctResponsesPattern":"foo"})") ==
         "object.definition.correctResponsesPattern: must be an array of strings");
@@ -187,14 +188,14 @@ TEST_CASE("Data 2.4.4.1.s15: each interaction type takes only its component list
     bool ok;
   };
   const Case cases[] = {
-      {"choice", "choices", true},        {"sequencing", "choices", true},
-      {"likert", "scale", true},          {"matching", "source", true},
-      {"matching", "target", true},       {"performance", "steps", true},
-      {"choice", "scale", false},         {"likert", "choices", false},
-      {"true-false", "choices", false},   {"fill-in", "choices", false},
-      {"long-fill-in", "steps", false},   {"numeric", "scale", false},
-      {"other", "source", false},         {"performance", "target", false},
-      {"sequencing", "steps", false},     {"matching", "choices", false},
+      {"choice", "choices", true},      {"sequencing", "choices", true},
+      {"likert", "scale", true},        {"matching", "source", true},
+      {"matching", "target", true},     {"performance", "steps", true},
+      {"choice", "scale", false},       {"likert", "choices", false},
+      {"true-false", "choices", false}, {"fill-in", "choices", false},
+      {"long-fill-in", "steps", false}, {"numeric", "scale", false},
+      {"other", "source", false},       {"performance", "target", false},
+      {"sequencing", "steps", false},   {"matching", "choices", false},
   };
   for (XapiVersion v : {k103, k200}) {
     for (const Case& c : cases) {
@@ -218,7 +219,8 @@ TEST_CASE("Data 2.4.4.1.s15: interaction components have a string id and a descr
         "object.definition.choices[0]: missing required property \"id\"");
   CHECK(DefinitionError(R"({"interactionType":"choice","choices":[{"id":1}]})") ==
         "object.definition.choices[0].id: must be a string");
-  CHECK(DefinitionError(R"({"interactionType":"likert","scale":[{"id":"a","description":{"x_y":"z"}}]})") ==
+  CHECK(DefinitionError(
+            R"({"interactionType":"likert","scale":[{"id":"a","description":{"x_y":"z"}}]})") ==
         "object.definition.scale[0].description: key \"x_y\" must be an RFC 5646 language tag");
   CHECK(DefinitionError(R"({"interactionType":"likert","scale":[{"id":"a","name":{"en":"z"}}]})") ==
         "object.definition.scale[0]: unknown property \"name\"");
@@ -228,24 +230,28 @@ TEST_CASE("Data 2.4.4.1.s15: interaction components have a string id and a descr
         "object.definition.steps[0]: must be a JSON object");
 }
 
-TEST_CASE("Data 2.4.4.1.s16.b1: component ids are unique within a list", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data 2.4.4.1.s16.b1: component ids are unique within a list",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    CHECK(DefinitionError(R"({"interactionType":"choice","choices":[{"id":"a"},{"id":"b"},{"id":"a"}]})",
-                          v) == "object.definition.choices[2].id: must be unique within choices");
+    CHECK(DefinitionError(
+              R"({"interactionType":"choice","choices":[{"id":"a"},{"id":"b"},{"id":"a"}]})", v) ==
+          "object.definition.choices[2].id: must be unique within choices");
     // The same id in source and target is fine: uniqueness is per list.
-    CHECK(DefinitionError(R"({"interactionType":"matching","source":[{"id":"a"}],"target":[{"id":"a"}]})",
-                          v) == "");
+    CHECK(DefinitionError(
+              R"({"interactionType":"matching","source":[{"id":"a"}],"target":[{"id":"a"}]})", v) ==
+          "");
     CHECK(DefinitionError(R"({"interactionType":"matching","source":[{"id":"a"}],
-                              "target":[{"id":"1"},{"id":"1"}]})", v) ==
-          "object.definition.target[1].id: must be unique within target");
+                              "target":[{"id":"1"},{"id":"1"}]})",
+                          v) == "object.definition.target[1].id: must be unique within target");
   }
   // Long lists take the sorting path.
   std::string list;
   for (int i = 0; i < 100; ++i) list += R"({"id":"c)" + std::to_string(i) + "\"},";
   CHECK(DefinitionError(R"({"interactionType":"choice","choices":[)" + list + R"({"id":"z"}]})") ==
         "");
-  CHECK(DefinitionError(R"({"interactionType":"choice","choices":[)" + list + R"({"id":"c57"}]})") ==
-        "object.definition.choices[100].id: must be unique within choices");
+  CHECK(
+      DefinitionError(R"({"interactionType":"choice","choices":[)" + list + R"({"id":"c57"}]})") ==
+      "object.definition.choices[100].id: must be unique within choices");
 }
 
 }  // namespace

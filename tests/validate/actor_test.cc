@@ -17,10 +17,15 @@ std::string ActorError(std::string_view actor, XapiVersion v = k103) {
   return ErrorWith(kMinimal, "/actor", actor, v);
 }
 
-TEST_CASE("Data 2.4.2.1: an Agent with one IFI of each kind is accepted", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data 2.4.2.1: an Agent with one IFI of each kind is accepted",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(ActorError(R"({"mbox":"mailto:xapi@adlnet.gov"})", v) == "");
-    CHECK(ActorError(R"({"objectType":"Agent","name":"x","mbox_sha1sum":"cd9b00a5611f94eaa7b1661edab976068e364975"})", v) == "");
+    CHECK(
+        ActorError(
+            R"({"objectType":"Agent","name":"x",
+                 "mbox_sha1sum":"cd9b00a5611f94eaa7b1661edab976068e364975"})",
+            v) == "");
     CHECK(ActorError(R"({"openid":"http://openid.example.org/12345"})", v) == "");
     CHECK(ActorError(R"({"account":{"homePage":"http://www.example.com","name":"1625378"}})", v) ==
           "");
@@ -28,17 +33,18 @@ TEST_CASE("Data 2.4.2.1: an Agent with one IFI of each kind is accepted", "[vali
 }
 
 TEST_CASE("Data 2.4.2.1.s2.b1: an Agent without an IFI is rejected", "[validate][1.0.3]") {
-  CHECK(ActorError(R"({"objectType":"Agent","name":"nobody"})") == "actor: " + std::string(kIfiRule));
+  CHECK(ActorError(R"({"objectType":"Agent","name":"nobody"})") ==
+        "actor: " + std::string(kIfiRule));
   CHECK(ActorError("{}") == "actor: " + std::string(kIfiRule));
 }
 
 TEST_CASE("Data 2.4.2.1.s2.b2: an Agent with two IFIs is rejected", "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    CHECK(ActorError(R"({"mbox":"mailto:a@example.com","openid":"http://openid.example.org/1"})", v) ==
-          "actor: " + std::string(kIfiRule));
+    CHECK(ActorError(R"({"mbox":"mailto:a@example.com","openid":"http://openid.example.org/1"})",
+                     v) == "actor: " + std::string(kIfiRule));
     CHECK(ActorError(R"({"mbox_sha1sum":"cd9b00a5611f94eaa7b1661edab976068e364975",
-                         "account":{"homePage":"http://www.example.com","name":"x"}})", v) ==
-          "actor: " + std::string(kIfiRule));
+                         "account":{"homePage":"http://www.example.com","name":"x"}})",
+                     v) == "actor: " + std::string(kIfiRule));
   }
 }
 
@@ -53,8 +59,10 @@ TEST_CASE("Data 2.4.2.1: Agent objectType must be \"Agent\" or \"Group\"", "[val
 
 TEST_CASE("Data 2.4.2.3: mbox must be a mailto IRI", "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    CHECK(ActorError(R"({"mbox":"mailto:should.fail.com"})", v) == "actor.mbox: must be a mailto: IRI");
-    CHECK(ActorError(R"({"mbox":"http://should.fail.com"})", v) == "actor.mbox: must be a mailto: IRI");
+    CHECK(ActorError(R"({"mbox":"mailto:should.fail.com"})", v) ==
+          "actor.mbox: must be a mailto: IRI");
+    CHECK(ActorError(R"({"mbox":"http://should.fail.com"})", v) ==
+          "actor.mbox: must be a mailto: IRI");
     CHECK(ActorError(R"({"mbox":"xapi@adlnet.gov"})", v) == "actor.mbox: must be a mailto: IRI");
     CHECK(ActorError(R"({"mbox":""})", v) == "actor.mbox: must be a mailto: IRI");
     CHECK(ActorError(R"({"mbox":123})", v) == "actor.mbox: must be a string");
@@ -64,12 +72,15 @@ TEST_CASE("Data 2.4.2.3: mbox must be a mailto IRI", "[validate][1.0.3][2.0.0]")
 TEST_CASE("Data 2.4.2.3: mbox_sha1sum must be a hex SHA-1", "[validate][1.0.3]") {
   CHECK(ActorError(R"({"mbox_sha1sum":"not a hash"})") ==
         "actor.mbox_sha1sum: must be a hex-encoded SHA-1 hash (40 hex digits)");
-  CHECK(ActorError(R"({"mbox_sha1sum":{"key":"value"}})") == "actor.mbox_sha1sum: must be a string");
+  CHECK(ActorError(R"({"mbox_sha1sum":{"key":"value"}})") ==
+        "actor.mbox_sha1sum: must be a string");
 }
 
 TEST_CASE("Data 2.4.2.3: openid must be an absolute URI", "[validate][1.0.3]") {
-  CHECK(ActorError(R"({"openid":"ab=c://should.fail.com"})") == "actor.openid: must be an absolute URI");
-  CHECK(ActorError(R"({"openid":"open.id.com/testUser"})") == "actor.openid: must be an absolute URI");
+  CHECK(ActorError(R"({"openid":"ab=c://should.fail.com"})") ==
+        "actor.openid: must be an absolute URI");
+  CHECK(ActorError(R"({"openid":"open.id.com/testUser"})") ==
+        "actor.openid: must be an absolute URI");
 }
 
 TEST_CASE("Data 2.4.2.4: account has a homePage IRL and a name, nothing else",
@@ -90,20 +101,25 @@ TEST_CASE("Data 2.4.2.4: account has a homePage IRL and a name, nothing else",
   }
 }
 
-TEST_CASE("Data 2.4.2.2: Groups, anonymous and identified, are accepted", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data 2.4.2.2: Groups, anonymous and identified, are accepted",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    CHECK(ActorError(R"({"objectType":"Group","name":"anon","member":[{"mbox":"mailto:a@example.com"},
-                         {"objectType":"Agent","openid":"http://openid.example.org/b"}]})", v) == "");
+    CHECK(
+        ActorError(R"({"objectType":"Group","name":"anon","member":[{"mbox":"mailto:a@example.com"},
+                         {"objectType":"Agent","openid":"http://openid.example.org/b"}]})",
+                   v) == "");
     CHECK(ActorError(R"({"objectType":"Group","mbox":"mailto:team@example.com"})", v) == "");
     CHECK(ActorError(R"({"objectType":"Group","account":{"homePage":"http://e.com","name":"g"},
-                         "member":[{"mbox":"mailto:a@example.com"}]})", v) == "");
+                         "member":[{"mbox":"mailto:a@example.com"}]})",
+                     v) == "");
     CHECK(ActorError(R"({"objectType":"Group","mbox":"mailto:team@example.com","member":[]})", v) ==
           "");
   }
 }
 
 TEST_CASE("Data 2.4.2.2: a Group needs objectType \"Group\"", "[validate][1.0.3]") {
-  CHECK(ActorError(R"({"mbox":"mailto:team@example.com","member":[{"mbox":"mailto:a@example.com"}]})") ==
+  CHECK(ActorError(
+            R"({"mbox":"mailto:team@example.com","member":[{"mbox":"mailto:a@example.com"}]})") ==
         "actor.member: not allowed in an Agent (a Group needs objectType \"Group\")");
 }
 
@@ -120,11 +136,11 @@ TEST_CASE("Data 2.4.2.2.s4.b2, s5.b2: Group members are Agents, not Groups",
           "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(ActorError(R"({"objectType":"Group","member":[{"mbox":"mailto:a@example.com"},
-                         {"objectType":"Group","mbox":"mailto:inner@example.com"}]})", v) ==
-          "actor.member[1]: must be an Agent: Groups cannot be members");
+                         {"objectType":"Group","mbox":"mailto:inner@example.com"}]})",
+                     v) == "actor.member[1]: must be an Agent: Groups cannot be members");
     CHECK(ActorError(R"({"objectType":"Group","mbox":"mailto:g@example.com","member":[
-                         {"objectType":"Group","member":[{"mbox":"mailto:a@example.com"}]}]})", v) ==
-          "actor.member[0]: must be an Agent: Groups cannot be members");
+                         {"objectType":"Group","member":[{"mbox":"mailto:a@example.com"}]}]})",
+                     v) == "actor.member[0]: must be an Agent: Groups cannot be members");
     CHECK(ActorError(R"({"objectType":"Group","member":[{"name":"no ifi"}]})", v) ==
           "actor.member[0]: " + std::string(kIfiRule));
     CHECK(ActorError(R"({"objectType":"Group","member":[null]})", v) ==
@@ -161,21 +177,21 @@ TEST_CASE("Data 2.4.9.s3.b1: authority is an Agent, or an anonymous Group of two
       {"mbox":"mailto:bob@example.com"}]})";
   for (XapiVersion v : {k103, k200}) {
     CHECK(ErrorWith(kMinimal, "/authority", kOAuth, v) == "");
-    CHECK(ErrorWith(kMinimal, "/authority", R"({"objectType":"Agent","mbox":"mailto:a@e.com"})", v) ==
-          "");
+    CHECK(ErrorWith(kMinimal, "/authority", R"({"objectType":"Agent","mbox":"mailto:a@e.com"})",
+                    v) == "");
     // Identified Groups are rejected (ADL conformance, XAPI-00100).
     CHECK(ErrorWith(Set(kMinimal, "/authority", kOAuth), "/authority/mbox",
-                    "\"mailto:g@example.com\"", v) ==
-          "authority: a Group authority must be an anonymous Group");
+                    "\"mailto:g@example.com\"",
+                    v) == "authority: a Group authority must be an anonymous Group");
     CHECK(ErrorWith(kMinimal, "/authority",
-                    R"({"objectType":"Group","member":[{"mbox":"mailto:bob@example.com"}]})", v) ==
-          "authority: a Group authority must have exactly two member Agents");
+                    R"({"objectType":"Group","member":[{"mbox":"mailto:bob@example.com"}]})",
+                    v) == "authority: a Group authority must have exactly two member Agents");
     CHECK(ErrorWith(kMinimal, "/authority", R"({"objectType":"Group","name":"x"})", v) ==
           "authority: a Group authority must have exactly two member Agents");
     CHECK(ErrorWith(kMinimal, "/authority", R"({"objectType":"Group","member":[
         {"account":{"homePage":"http://example.com/xAPI/OAuth/Token","name":"c"}},
-        {"mbox":"mailto:bob@example.com"},{"mbox":"mailto:james@example.com"}]})", v) ==
-          "authority: a Group authority must have exactly two member Agents");
+        {"mbox":"mailto:bob@example.com"},{"mbox":"mailto:james@example.com"}]})",
+                    v) == "authority: a Group authority must have exactly two member Agents");
   }
 }
 
@@ -192,8 +208,9 @@ TEST_CASE("Data 2.2.s4.b4: the agent parameter is validated like a statement's A
           "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(AgentParamError(R"({"mbox":"mailto:a@example.com"})", false, v) == "");
-    CHECK(AgentParamError(R"({"objectType":"Agent","account":{"homePage":"http://e.com","name":"1"}})",
-                          true, v) == "");
+    CHECK(AgentParamError(
+              R"({"objectType":"Agent","account":{"homePage":"http://e.com","name":"1"}})", true,
+              v) == "");
     CHECK(AgentParamError(R"({"mbox":"a@example.com"})", false, v) ==
           "agent.mbox: must be a mailto: IRI");
     CHECK(AgentParamError(R"({"name":"x"})", false, v) == "agent: " + std::string(kIfiRule));

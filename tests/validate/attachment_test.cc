@@ -35,13 +35,15 @@ TEST_CASE("Data 2.4.11: a complete attachment is accepted", "[validate][1.0.3][2
   }
 }
 
-TEST_CASE("Data 2.4.11: attachments is an array of Attachment objects", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data 2.4.11: attachments is an array of Attachment objects",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(ErrorWith(kMinimal, "/attachments", kAttachment, v) ==
           "attachments: must be an array of Attachments");
     CHECK(ErrorWith(kMinimal, "/attachments", "[\"should fail\"]", v) ==
           "attachments[0]: must be a JSON object");
-    CHECK(ErrorWith(kMinimal, "/attachments", "[12345]", v) == "attachments[0]: must be a JSON object");
+    CHECK(ErrorWith(kMinimal, "/attachments", "[12345]", v) ==
+          "attachments[0]: must be a JSON object");
   }
 }
 
@@ -50,8 +52,9 @@ TEST_CASE("Data 2.4.11.s2: usageType, display, contentType, length and sha2 are 
   for (const char* k : {"usageType", "display", "contentType", "length", "sha2"}) {
     INFO(k);
     for (XapiVersion v : {k103, k200}) {
-      CHECK(ErrorOf(Remove(WithAttachment(kAttachment), (std::string("/attachments/0/") + k).c_str()),
-                    v) == std::string("attachments[0]: missing required property \"") + k + "\"");
+      CHECK(
+          ErrorOf(Remove(WithAttachment(kAttachment), (std::string("/attachments/0/") + k).c_str()),
+                  v) == std::string("attachments[0]: missing required property \"") + k + "\"");
     }
   }
 }
@@ -78,11 +81,13 @@ TEST_CASE("Data 2.4.11.s2: attachment property types and formats", "[validate][1
           "attachments[0].length: must not be negative");
     CHECK(AttachmentError("/attachments/0/length", "0", v) == "");
     CHECK(AttachmentError("/attachments/0/length", "18446744073709551615", v) == "");
-    CHECK(AttachmentError("/attachments/0/sha2", "12345", v) == "attachments[0].sha2: must be a string");
+    CHECK(AttachmentError("/attachments/0/sha2", "12345", v) ==
+          "attachments[0].sha2: must be a string");
     CHECK(AttachmentError("/attachments/0/sha2", "\"not hex\"", v) ==
           "attachments[0].sha2: must be a hex-encoded SHA-2 hash (56, 64, 96 or 128 hex digits)");
-    CHECK(AttachmentError("/attachments/0/sha2", "\"ebd31e95054c018b10727ccffd2ef2ec3a016ee9\"", v) ==
-          "attachments[0].sha2: must be a hex-encoded SHA-2 hash (56, 64, 96 or 128 hex digits)");
+    CHECK(
+        AttachmentError("/attachments/0/sha2", "\"ebd31e95054c018b10727ccffd2ef2ec3a016ee9\"", v) ==
+        "attachments[0].sha2: must be a hex-encoded SHA-2 hash (56, 64, 96 or 128 hex digits)");
     CHECK(AttachmentError("/attachments/0/fileUrl", "\"should fail\"", v) ==
           "attachments[0].fileUrl: must be an absolute IRL");
     CHECK(AttachmentError("/attachments/0/fileURL", "\"http://e.com/f\"", v) ==
@@ -92,9 +97,25 @@ TEST_CASE("Data 2.4.11.s2: attachment property types and formats", "[validate][1
   }
 }
 
+TEST_CASE("Data 2.6.s4.b1: a signature attachment is application/octet-stream",
+          "[validate][1.0.3][2.0.0]") {
+  std::string base = Set(WithAttachment(kAttachment), "/attachments/0/usageType",
+                         "\"http://adlnet.gov/expapi/attachments/signature\"");
+  for (XapiVersion v : {k103, k200}) {
+    CHECK(ErrorOf(base, v) ==
+          "attachments[0].contentType: must be \"application/octet-stream\" for a signature "
+          "attachment");
+    CHECK(ErrorWith(base, "/attachments/0/contentType", "\"application/octet-stream\"", v) == "");
+    CHECK(ErrorWith(base, "/attachments/0/contentType", "\"Application/Octet-Stream\"", v) == "");
+    CHECK(ErrorWith(base, "/attachments/0/contentType", "\"application/octet-streams\"", v) ==
+          "attachments[0].contentType: must be \"application/octet-stream\" for a signature "
+          "attachment");
+  }
+}
+
 TEST_CASE("Data 2.4.11: the second of several attachments is named by index", "[validate][1.0.3]") {
-  std::string two = Set(kMinimal, "/attachments", "[" + std::string(kAttachment) + "," +
-                                                       std::string(kAttachment) + "]");
+  std::string two = Set(kMinimal, "/attachments",
+                        "[" + std::string(kAttachment) + "," + std::string(kAttachment) + "]");
   CHECK(ErrorOf(two) == "");
   CHECK(ErrorWith(two, "/attachments/1/usageType", "1") ==
         "attachments[1].usageType: must be a string");

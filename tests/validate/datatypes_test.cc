@@ -23,7 +23,8 @@ TEST_CASE("Data 4.3: absolute IRIs are accepted", "[validate][datatypes]") {
            "http://adlnet.gov/expapi/verbs/attended",
            "https://example.com/path?query=1&x=y#frag",
            "http://example.com/xapi/verbs#defenestrated",
-           "http://example.com/\xd9\x81\xd8\xb9\xd9\x84/\xd8\xae\xd9\x88\xd8\xa7\xd9\x86\xd8\xaf\xd9\x86",
+           "http://example.com/\xd9\x81\xd8\xb9\xd9\x84/"
+           "\xd8\xae\xd9\x88\xd8\xa7\xd9\x86\xd8\xaf\xd9\x86",
            "urn:uuid:fd41c918-b88b-4b20-a0a5-a4c32391aaa0",
            "tag:example.com,2026:activity",
            "mailto:someone@example.com",
@@ -77,10 +78,29 @@ TEST_CASE("Data 2.2.s4.b1.b8: IRIs without a scheme or with bad characters are r
 TEST_CASE("Data 2.2.s4.b2: well-formed RFC 5646 language tags are accepted",
           "[validate][datatypes]") {
   for (const char* tag : {
-           "en", "en-US", "de", "de-DE", "zh-Hant", "sr-Latn-RS", "es-419", "cmn", "tlh",
-           "en-GB", "zh-yue-HK", "sl-rozaj-biske", "de-CH-1901", "en-US-x-twain",
-           "x-whatever", "i-klingon", "en-GB-oed", "zh-min-nan", "art-lojban",
-           "en-a-bbb-x-a-ccc", "EN-us", "hy-Latn-IT-arevela", "qaa-Qaaa-QM-x-southern",
+           "en",
+           "en-US",
+           "de",
+           "de-DE",
+           "zh-Hant",
+           "sr-Latn-RS",
+           "es-419",
+           "cmn",
+           "tlh",
+           "en-GB",
+           "zh-yue-HK",
+           "sl-rozaj-biske",
+           "de-CH-1901",
+           "en-US-x-twain",
+           "x-whatever",
+           "i-klingon",
+           "en-GB-oed",
+           "zh-min-nan",
+           "art-lojban",
+           "en-a-bbb-x-a-ccc",
+           "EN-us",
+           "hy-Latn-IT-arevela",
+           "qaa-Qaaa-QM-x-southern",
        }) {
     INFO(tag);
     CHECK(IsLanguageTag(tag));
@@ -89,12 +109,26 @@ TEST_CASE("Data 2.2.s4.b2: well-formed RFC 5646 language tags are accepted",
 
 TEST_CASE("Data 2.2.s4.b2: malformed language tags are rejected", "[validate][datatypes]") {
   for (const char* tag : {
-           "", "a12345", "e", "en-", "-en", "en--US", "en_US", "englishlanguage",
-           "en-US-abcd",        // 4 letters after the region: not a variant
-           "en-abcdefghi",      // subtag longer than 8
-           "de-419-DE",         // two regions
-           "x", "x-", "en-x", "en-a", "en-a-b", "123", "en US", "a-DE",
-           "en-US-u",           // extension singleton without a subtag
+           "",
+           "a12345",
+           "e",
+           "en-",
+           "-en",
+           "en--US",
+           "en_US",
+           "englishlanguage",
+           "en-US-abcd",    // 4 letters after the region: not a variant
+           "en-abcdefghi",  // subtag longer than 8
+           "de-419-DE",     // two regions
+           "x",
+           "x-",
+           "en-x",
+           "en-a",
+           "en-a-b",
+           "123",
+           "en US",
+           "a-DE",
+           "en-US-u",  // extension singleton without a subtag
        }) {
     INFO(tag);
     CHECK_FALSE(IsLanguageTag(tag));
@@ -143,15 +177,18 @@ TEST_CASE("Data 4.5: timestamps", "[validate][datatypes]") {
 
 TEST_CASE("Data 4.6: ISO 8601 durations (4.4.3.2 format)", "[validate][datatypes]") {
   for (const char* d : {"PT4H35M59.14S", "PT16559.14S", "P3Y1M29DT4H35M59.14S", "P3Y", "P4W",
-                        "PT1H0M0S", "PT1H0M0.1S", "P1DT12H36M0.12567S", "PT1234S", "P0D",
-                        "P1M", "PT1M", "P0.5Y", "PT0,5S", "P1Y2M3DT4H5M6S"}) {
+                        "PT1H0M0S", "PT1H0M0.1S", "P1DT12H36M0.12567S", "PT1234S", "P0D", "P1M",
+                        "PT1M", "P0.5Y", "PT0,5S", "P1Y2M3DT4H5M6S"}) {
     INFO(d);
     CHECK(IsIso8601Duration(d));
   }
-  for (const char* d : {"", "P", "PT", "P1DT", "PA1H0M0S", "P4W1D", "P1D4W", "should fail",
-                        "12345", "PT1.5H30M", "P1S", "P16559.14S", "PT1H1H", "PT1S1M",
-                        "P1D1Y", "P0003-02-01T04:35:59",  // 4.4.3.3 alternative format
-                        "-P1D", "P1.D", "P.5D", "pT1S", "PT1S ", " PT1S", "P1DT1D", "PTT1S"}) {
+  for (const char* d :
+       {"",         "P",         "PT",     "P1DT",
+        "PA1H0M0S", "P4W1D",     "P1D4W",  "should fail",
+        "12345",    "PT1.5H30M", "P1S",    "P16559.14S",
+        "PT1H1H",   "PT1S1M",    "P1D1Y",  "P0003-02-01T04:35:59",  // 4.4.3.3 alternative format
+        "-P1D",     "P1.D",      "P.5D",   "pT1S",
+        "PT1S ",    " PT1S",     "P1DT1D", "PTT1S"}) {
     INFO(d);
     CHECK_FALSE(IsIso8601Duration(d));
   }

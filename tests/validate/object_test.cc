@@ -46,26 +46,32 @@ TEST_CASE("Data 2.4.4.3: the StatementRef and SubStatement examples are valid",
   }
 }
 
-TEST_CASE("Data Appendix B: the example objects of each type are valid", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data Appendix B: the example objects of each type are valid",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(ObjectError(R"({"id": "http://www.example.co.uk/exampleactivity",
         "definition": {"name": {"en-GB": "example activity", "en-US": "example activity"},
-          "description": {"en-GB": "An example of an activity", "en-US": "An example of an activity"},
+          "description": {"en-GB": "An example of an activity",
+                          "en-US": "An example of an activity"},
           "type": "http://www.example.co.uk/types/exampleactivitytype"},
-        "objectType": "Activity"})", v) == "");
+        "objectType": "Activity"})",
+                      v) == "");
     CHECK(ObjectError(R"({"name": "Andrew Downes", "mbox": "mailto:andrew@example.co.uk",
-        "objectType": "Agent"})", v) == "");
+        "objectType": "Agent"})",
+                      v) == "");
     CHECK(ObjectError(R"({"name": "Example Group",
         "account" : {"homePage" : "http://example.com/homePage", "name" : "GroupAccount"},
         "objectType": "Group",
-        "member": [{"name": "Andrew Downes", "mbox": "mailto:andrew@example.com", "objectType": "Agent"},
-                   {"name": "Aaron Silvers", "openid": "http://aaron.openid.example.org", "objectType": "Agent"}]})",
+        "member": [{"name": "Andrew Downes", "mbox": "mailto:andrew@example.com",
+                     "objectType": "Agent"},
+                   {"name": "Aaron Silvers", "openid": "http://aaron.openid.example.org",
+                     "objectType": "Agent"}]})",
                       v) == "");
     CHECK(ObjectError(R"({"objectType": "SubStatement",
         "actor" : {"objectType": "Agent", "mbox":"mailto:agent@example.com"},
         "verb" : {"id":"http://example.com/confirmed", "display":{"en":"confirmed"}},
-        "object": {"objectType":"StatementRef", "id" :"9e13cefd-53d3-4eac-b5ed-2cf6693903bb"}})", v) ==
-          "");
+        "object": {"objectType":"StatementRef", "id" :"9e13cefd-53d3-4eac-b5ed-2cf6693903bb"}})",
+                      v) == "");
   }
 }
 
@@ -84,13 +90,16 @@ TEST_CASE("Data 2.4.3: verb id is a required IRI, display a language map", "[val
   CHECK(ErrorOf(Remove(kMinimal, "/verb/display")) == "");
 }
 
-TEST_CASE("Data 2.4.4.s2: objectType names the kind of object exactly", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data 2.4.4.s2: objectType names the kind of object exactly",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    for (const char* bad : {"activity", "agent", "group", "statementref", "substatement", "Statement"}) {
+    for (const char* bad :
+         {"activity", "agent", "group", "statementref", "substatement", "Statement"}) {
       INFO(bad);
-      CHECK(ObjectError(std::string(R"({"objectType":")") + bad + R"(","id":"http://e.com/a"})", v) ==
-            "object.objectType: must be \"Activity\", \"Agent\", \"Group\", \"StatementRef\" or "
-            "\"SubStatement\"");
+      CHECK(
+          ObjectError(std::string(R"({"objectType":")") + bad + R"(","id":"http://e.com/a"})", v) ==
+          "object.objectType: must be \"Activity\", \"Agent\", \"Group\", \"StatementRef\" or "
+          "\"SubStatement\"");
     }
     CHECK(ObjectError(R"({"objectType":1,"id":"http://e.com/a"})", v) ==
           "object.objectType: must be a string");
@@ -101,7 +110,8 @@ TEST_CASE("Data 2.4.4.1: an Activity has an IRI id", "[validate][1.0.3][2.0.0]")
   for (XapiVersion v : {k103, k200}) {
     CHECK(ObjectError(R"({"id":"http://e.com/a"})", v) == "");
     CHECK(ObjectError(R"({"objectType":"Activity","id":"http://e.com/a"})", v) == "");
-    CHECK(ObjectError(R"({"objectType":"Activity"})", v) == "object: missing required property \"id\"");
+    CHECK(ObjectError(R"({"objectType":"Activity"})", v) ==
+          "object: missing required property \"id\"");
     CHECK(ObjectError(R"({"id":"www.example.com/meetings/occurances/34534"})", v) ==
           "object.id: must be an absolute IRI");
     CHECK(ObjectError(R"({"id":12345})", v) == "object.id: must be a string");
@@ -121,7 +131,8 @@ TEST_CASE("Data 2.4.4.3.s4: a Statement Reference has objectType and a UUID id o
     CHECK(ObjectError(R"({"objectType":"StatementRef","id":"http://e.com/a"})", v) ==
           "object.id: must be a UUID (8-4-4-4-12 hex digits)");
     CHECK(ObjectError(R"({"objectType":"StatementRef","id":"8f87ccde-bb56-4c2e-ab83-44982ef22df0",
-                          "definition":{}})", v) == "object: unknown property \"definition\"");
+                          "definition":{}})",
+                      v) == "object: unknown property \"definition\"");
   }
 }
 
@@ -175,8 +186,8 @@ TEST_CASE("Data 2.4.4.3.s8.b4: a SubStatement cannot contain a SubStatement",
   for (XapiVersion v : {k103, k200}) {
     CHECK(ErrorWith(kSubStatementExample, "/object/object",
                     R"({"objectType":"SubStatement","actor":{"mbox":"mailto:a@e.com"},
-                        "verb":{"id":"http://e.com/v"},"object":{"id":"http://e.com/a"}})", v) ==
-          "object.object.objectType: a SubStatement cannot contain a SubStatement");
+                        "verb":{"id":"http://e.com/v"},"object":{"id":"http://e.com/a"}})",
+                    v) == "object.object.objectType: a SubStatement cannot contain a SubStatement");
   }
 }
 

@@ -18,7 +18,8 @@ TEST_CASE("Data 2.4.5: a full result is accepted", "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(ResultError(R"({"score":{"scaled":0.95,"raw":95,"min":0,"max":100},"success":true,
         "completion":false,"response":"We agreed on some example actions.","duration":"PT1H0M0S",
-        "extensions":{"http://e.com/x":"y"}})", v) == "");
+        "extensions":{"http://e.com/x":"y"}})",
+                      v) == "");
     CHECK(ResultError("{}", v) == "");
   }
 }
@@ -33,8 +34,9 @@ TEST_CASE("Data 2.4.5.s2: result property types", "[validate][1.0.3][2.0.0]") {
     CHECK(ResultError(R"({"score":"95"})", v) == "result.score: must be a JSON object");
     CHECK(ResultError(R"({"extensions":{"foo":1}})", v) ==
           "result.extensions: key \"foo\" must be an absolute IRI");
-    CHECK(ResultError(R"({"extensions":{"http://e.com/x":null,"http://e.com/y":"","http://e.com/z":{}}})",
-                      v) == "");
+    CHECK(ResultError(
+              R"({"extensions":{"http://e.com/x":null,"http://e.com/y":"","http://e.com/z":{}}})",
+              v) == "");
     CHECK(ResultError(R"({"grade":"A"})", v) == "result: unknown property \"grade\"");
     CHECK(ResultError("[]", v) == "result: must be a JSON object");
   }
@@ -53,7 +55,8 @@ TEST_CASE("Data 4.6: result duration is an ISO 8601 duration", "[validate][1.0.3
             "result.duration: must be an ISO 8601 duration");
     }
     CHECK(ResultError(R"({"duration":12345})", v) == "result.duration: must be a string");
-    CHECK(ResultError(R"({"duration":{"key":"invalid"}})", v) == "result.duration: must be a string");
+    CHECK(ResultError(R"({"duration":{"key":"invalid"}})", v) ==
+          "result.duration: must be a string");
   }
 }
 
@@ -80,10 +83,13 @@ TEST_CASE("Data 2.4.5.1.s2: scaled is between -1 and 1 inclusive", "[validate][1
   }
 }
 
-TEST_CASE("Data 2.4.5.1.s2: min is less than max, raw is between them", "[validate][1.0.3][2.0.0]") {
+TEST_CASE("Data 2.4.5.1.s2: min is less than max, raw is between them",
+          "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
-    CHECK(ResultError(R"({"score":{"min":1,"max":1}})", v) == "result.score.min: must be less than max");
-    CHECK(ResultError(R"({"score":{"min":10,"max":5}})", v) == "result.score.min: must be less than max");
+    CHECK(ResultError(R"({"score":{"min":1,"max":1}})", v) ==
+          "result.score.min: must be less than max");
+    CHECK(ResultError(R"({"score":{"min":10,"max":5}})", v) ==
+          "result.score.min: must be less than max");
     CHECK(ResultError(R"({"score":{"raw":0,"min":0,"max":10}})", v) == "");
     CHECK(ResultError(R"({"score":{"raw":10,"min":0,"max":10}})", v) == "");
     CHECK(ResultError(R"({"score":{"raw":-1,"min":0,"max":10}})", v) ==

@@ -15,141 +15,262 @@ namespace {
 // Data Appendix A, "A long example Statement showcasing most of the
 // properties available" (as returned by an LRS, with authority and stored).
 constexpr std::string_view kLongExample = R"({
-    "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee",
-    "actor": {
-        "name": "Team PB",
-        "mbox": "mailto:teampb@example.com",
-        "member": [
-            {"name": "Andrew Downes", "account": {"homePage": "http://www.example.com", "name": "13936749"}, "objectType": "Agent"},
-            {"name": "Toby Nichols", "openid": "http://toby.openid.example.org/", "objectType": "Agent"},
-            {"name": "Ena Hills", "mbox_sha1sum": "ebd31e95054c018b10727ccffd2ef2ec3a016ee9", "objectType": "Agent"}
-        ],
-        "objectType": "Group"
-    },
-    "verb": {
-        "id": "http://adlnet.gov/expapi/verbs/attended",
-        "display": {"en-GB": "attended", "en-US": "attended"}
-    },
-    "result": {
-        "extensions": {
-            "http://example.com/profiles/meetings/resultextensions/minuteslocation": "X:\\meetings\\minutes\\examplemeeting.one"
+  "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee",
+  "actor": {
+    "name": "Team PB",
+    "mbox": "mailto:teampb@example.com",
+    "member": [
+      {
+        "name": "Andrew Downes",
+        "account": {
+          "homePage": "http://www.example.com",
+          "name": "13936749"
         },
-        "success": true,
-        "completion": true,
-        "response": "We agreed on some example actions.",
-        "duration": "PT1H0M0S"
-    },
-    "context": {
-        "registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7",
-        "contextActivities": {
-            "parent": [{"id": "http://www.example.com/meetings/series/267", "objectType": "Activity"}],
-            "category": [{
-                "id": "http://www.example.com/meetings/categories/teammeeting",
-                "objectType": "Activity",
-                "definition": {
-                    "name": {"en": "team meeting"},
-                    "description": {"en": "A category of meeting used for regular team meetings."},
-                    "type": "http://example.com/expapi/activities/meetingcategory"
-                }
-            }],
-            "other": [
-                {"id": "http://www.example.com/meetings/occurances/34257", "objectType": "Activity"},
-                {"id": "http://www.example.com/meetings/occurances/3425567", "objectType": "Activity"}
-            ]
-        },
-        "instructor": {
-            "name": "Andrew Downes",
-            "account": {"homePage": "http://www.example.com", "name": "13936749"},
-            "objectType": "Agent"
-        },
-        "team": {"name": "Team PB", "mbox": "mailto:teampb@example.com", "objectType": "Group"},
-        "platform": "Example virtual meeting software",
-        "language": "tlh",
-        "statement": {"objectType": "StatementRef", "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee"}
-    },
-    "timestamp": "2013-05-18T05:32:34.804+00:00",
-    "stored": "2013-05-18T05:32:34.804+00:00",
-    "authority": {
-        "account": {"homePage": "http://cloud.scorm.com/", "name": "anonymous"},
         "objectType": "Agent"
-    },
-    "version": "1.0.0",
-    "object": {
-        "id": "http://www.example.com/meetings/occurances/34534",
-        "definition": {
-            "extensions": {
-                "http://example.com/profiles/meetings/activitydefinitionextensions/room": {"name": "Kilby", "id" : "http://example.com/rooms/342"}
-            },
-            "name": {"en-GB": "example meeting", "en-US": "example meeting"},
-            "description": {
-                "en-GB": "An example meeting that happened on a specific occasion with certain people present.",
-                "en-US": "An example meeting that happened on a specific occasion with certain people present."
-            },
-            "type": "http://adlnet.gov/expapi/activities/meeting",
-            "moreInfo": "http://virtualmeeting.example.com/345256"
-        },
-        "objectType": "Activity"
+      },
+      {
+        "name": "Toby Nichols",
+        "openid": "http://toby.openid.example.org/",
+        "objectType": "Agent"
+      },
+      {
+        "name": "Ena Hills",
+        "mbox_sha1sum": "ebd31e95054c018b10727ccffd2ef2ec3a016ee9",
+        "objectType": "Agent"
+      }
+    ],
+    "objectType": "Group"
+  },
+  "verb": {
+    "id": "http://adlnet.gov/expapi/verbs/attended",
+    "display": {
+      "en-GB": "attended",
+      "en-US": "attended"
     }
+  },
+  "result": {
+    "extensions": {
+      "http://example.com/profiles/meetings/resultextensions/minuteslocation": "X:\\meetings\\minutes\\examplemeeting.one"
+    },
+    "success": true,
+    "completion": true,
+    "response": "We agreed on some example actions.",
+    "duration": "PT1H0M0S"
+  },
+  "context": {
+    "registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7",
+    "contextActivities": {
+      "parent": [
+        {
+          "id": "http://www.example.com/meetings/series/267",
+          "objectType": "Activity"
+        }
+      ],
+      "category": [
+        {
+          "id": "http://www.example.com/meetings/categories/teammeeting",
+          "objectType": "Activity",
+          "definition": {
+            "name": {
+              "en": "team meeting"
+            },
+            "description": {
+              "en": "A category of meeting used for regular team meetings."
+            },
+            "type": "http://example.com/expapi/activities/meetingcategory"
+          }
+        }
+      ],
+      "other": [
+        {
+          "id": "http://www.example.com/meetings/occurances/34257",
+          "objectType": "Activity"
+        },
+        {
+          "id": "http://www.example.com/meetings/occurances/3425567",
+          "objectType": "Activity"
+        }
+      ]
+    },
+    "instructor": {
+      "name": "Andrew Downes",
+      "account": {
+        "homePage": "http://www.example.com",
+        "name": "13936749"
+      },
+      "objectType": "Agent"
+    },
+    "team": {
+      "name": "Team PB",
+      "mbox": "mailto:teampb@example.com",
+      "objectType": "Group"
+    },
+    "platform": "Example virtual meeting software",
+    "language": "tlh",
+    "statement": {
+      "objectType": "StatementRef",
+      "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee"
+    }
+  },
+  "timestamp": "2013-05-18T05:32:34.804+00:00",
+  "stored": "2013-05-18T05:32:34.804+00:00",
+  "authority": {
+    "account": {
+      "homePage": "http://cloud.scorm.com/",
+      "name": "anonymous"
+    },
+    "objectType": "Agent"
+  },
+  "version": "1.0.0",
+  "object": {
+    "id": "http://www.example.com/meetings/occurances/34534",
+    "definition": {
+      "extensions": {
+        "http://example.com/profiles/meetings/activitydefinitionextensions/room": {
+          "name": "Kilby",
+          "id": "http://example.com/rooms/342"
+        }
+      },
+      "name": {
+        "en-GB": "example meeting",
+        "en-US": "example meeting"
+      },
+      "description": {
+        "en-GB": "An example meeting that happened on a specific occasion with certain people present.",
+        "en-US": "An example meeting that happened on a specific occasion with certain people present."
+      },
+      "type": "http://adlnet.gov/expapi/activities/meeting",
+      "moreInfo": "http://virtualmeeting.example.com/345256"
+    },
+    "objectType": "Activity"
+  }
 })";
 
 // Data Appendix A, the simple statement (its line breaks joined).
 constexpr std::string_view kSimpleExample = R"({
-    "id":"fd41c918-b88b-4b20-a0a5-a4c32391aaa0",
-    "timestamp": "2015-11-18T12:17:00+00:00",
-    "actor":{"objectType": "Agent", "name":"Project Tin Can API", "mbox":"mailto:user@example.com"},
-    "verb":{"id":"http://example.com/xapi/verbs#sent-a-statement", "display":{"en-US":"sent"}},
-    "object":{
-        "id":"http://example.com/xapi/activity/simplestatement",
-        "definition":{
-            "name":{"en-US":"simple statement"},
-            "description":{"en-US":"A simple Experience API statement. Note that the LRS does not need to have any prior information about the Actor (learner), the verb, or the Activity/object."}
-        }
+  "id": "fd41c918-b88b-4b20-a0a5-a4c32391aaa0",
+  "timestamp": "2015-11-18T12:17:00+00:00",
+  "actor": {
+    "objectType": "Agent",
+    "name": "Project Tin Can API",
+    "mbox": "mailto:user@example.com"
+  },
+  "verb": {
+    "id": "http://example.com/xapi/verbs#sent-a-statement",
+    "display": {
+      "en-US": "sent"
     }
+  },
+  "object": {
+    "id": "http://example.com/xapi/activity/simplestatement",
+    "definition": {
+      "name": {
+        "en-US": "simple statement"
+      },
+      "description": {
+        "en-US": "A simple Experience API statement. Note that the LRS does not need to have any prior information about the Actor (learner), the verb, or the Activity/object."
+      }
+    }
+  }
 })";
 
 // Data Appendix A, completion with a duration in seconds.
 constexpr std::string_view kCompletionExample = R"({
-    "id":"7ccd3322-e1a5-411a-a67d-6a735c76f119",
-    "timestamp": "2015-12-18T12:17:00+00:00",
-    "actor":{"objectType": "Agent", "name":"Example Learner", "mbox":"mailto:example.learner@adlnet.gov"},
-    "verb":{"id":"http://adlnet.gov/expapi/verbs/attempted", "display":{"en-US":"attempted"}},
-    "object":{
-        "id":"http://example.adlnet.gov/xapi/example/simpleCBT",
-        "definition":{"name":{"en-US":"simple CBT course"}, "description":{"en-US":"A fictitious example CBT course."}}
+  "id": "7ccd3322-e1a5-411a-a67d-6a735c76f119",
+  "timestamp": "2015-12-18T12:17:00+00:00",
+  "actor": {
+    "objectType": "Agent",
+    "name": "Example Learner",
+    "mbox": "mailto:example.learner@adlnet.gov"
+  },
+  "verb": {
+    "id": "http://adlnet.gov/expapi/verbs/attempted",
+    "display": {
+      "en-US": "attempted"
+    }
+  },
+  "object": {
+    "id": "http://example.adlnet.gov/xapi/example/simpleCBT",
+    "definition": {
+      "name": {
+        "en-US": "simple CBT course"
+      },
+      "description": {
+        "en-US": "A fictitious example CBT course."
+      }
+    }
+  },
+  "result": {
+    "score": {
+      "scaled": 0.95
     },
-    "result":{"score":{"scaled":0.95}, "success":true, "completion":true, "duration": "PT1234S"}
+    "success": true,
+    "completion": true,
+    "duration": "PT1234S"
+  }
 })";
 
 // Data 2.3.2.s3: a voiding statement.
 constexpr std::string_view kVoidingExample = R"({
-    "actor" : {"objectType": "Agent", "name" : "Example Admin", "mbox" : "mailto:admin@example.adlnet.gov"},
-    "verb" : {"id":"http://adlnet.gov/expapi/verbs/voided", "display":{"en-US":"voided"}},
-    "object" : {"objectType":"StatementRef", "id" : "e05aa883-acaf-40ad-bf54-02c8ce485fb0"}
+  "actor": {
+    "objectType": "Agent",
+    "name": "Example Admin",
+    "mbox": "mailto:admin@example.adlnet.gov"
+  },
+  "verb": {
+    "id": "http://adlnet.gov/expapi/verbs/voided",
+    "display": {
+      "en-US": "voided"
+    }
+  },
+  "object": {
+    "objectType": "StatementRef",
+    "id": "e05aa883-acaf-40ad-bf54-02c8ce485fb0"
+  }
 })";
 
 // Data Appendix D: the signed statement.
 constexpr std::string_view kSignedExample = R"({
-    "version": "1.0.0",
-    "id": "33cff416-e331-4c9d-969e-5373a1756120",
-    "actor": {"mbox": "mailto:example@example.com", "name": "Example Learner", "objectType": "Agent"},
-    "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
-    "object": {
-        "id": "https://www.youtube.com/watch?v=xh4kIiH3Sm8",
-        "objectType": "Activity",
-        "definition": {
-            "name": {"en-US": "Tax Tips & Information : How to File a Tax Return "},
-            "description": {"en-US": "Filing a tax return will require filling out either a 1040, 1040A or 1040EZ form"}
-        }
-    },
-    "timestamp": "2013-04-01T12:00:00Z",
-    "attachments": [{
-        "usageType": "http://adlnet.gov/expapi/attachments/signature",
-        "display": { "en-US": "Signature" },
-        "description": { "en-US": "A test signature" },
-        "contentType": "application/octet-stream",
-        "length": 4235,
-        "sha2": "672fa5fa658017f1b72d65036f13379c6ab05d4ab3b6664908d8acf0b6a0c634"
-    }]
+  "version": "1.0.0",
+  "id": "33cff416-e331-4c9d-969e-5373a1756120",
+  "actor": {
+    "mbox": "mailto:example@example.com",
+    "name": "Example Learner",
+    "objectType": "Agent"
+  },
+  "verb": {
+    "id": "http://adlnet.gov/expapi/verbs/experienced",
+    "display": {
+      "en-US": "experienced"
+    }
+  },
+  "object": {
+    "id": "https://www.youtube.com/watch?v=xh4kIiH3Sm8",
+    "objectType": "Activity",
+    "definition": {
+      "name": {
+        "en-US": "Tax Tips & Information : How to File a Tax Return "
+      },
+      "description": {
+        "en-US": "Filing a tax return will require filling out either a 1040, 1040A or 1040EZ form"
+      }
+    }
+  },
+  "timestamp": "2013-04-01T12:00:00Z",
+  "attachments": [
+    {
+      "usageType": "http://adlnet.gov/expapi/attachments/signature",
+      "display": {
+        "en-US": "Signature"
+      },
+      "description": {
+        "en-US": "A test signature"
+      },
+      "contentType": "application/octet-stream",
+      "length": 4235,
+      "sha2": "672fa5fa658017f1b72d65036f13379c6ab05d4ab3b6664908d8acf0b6a0c634"
+    }
+  ]
 })";
 
 TEST_CASE("Data Appendix A: the example statements are valid", "[validate][1.0.3][2.0.0]") {
@@ -224,16 +345,17 @@ TEST_CASE("Data 2.2.s2.b2: duplicate detection handles large objects", "[validat
   }
   CHECK(ErrorWith(kMinimal, "/result/extensions", ext + "\"http://e.com/y\":0}") == "");
   std::string stmt = R"({"actor":{"mbox":"mailto:a@e.com"},"verb":{"id":"http://e.com/v"},
-      "object":{"id":"http://e.com/a"},"result":{"extensions":)" + ext + "\"http://e.com/x42\":0}}}";
-  CHECK(ErrorOf(stmt) ==
-        "result.extensions: duplicate property \"http://e.com/x42\"");
+      "object":{"id":"http://e.com/a"},"result":{"extensions":)" +
+                     ext + "\"http://e.com/x42\":0}}}";
+  CHECK(ErrorOf(stmt) == "result.extensions: duplicate property \"http://e.com/x42\"");
 }
 
 TEST_CASE("Data 2.2.s4.b1.b1: null values are rejected, except inside extensions",
           "[validate][1.0.3]") {
   CHECK(ErrorWith(kMinimal, "/actor/name", "null") == "actor.name: must not be null");
   CHECK(ErrorWith(kMinimal, "/verb/display", "null") == "verb.display: must not be null");
-  CHECK(ErrorWith(kMinimal, "/verb/display/en-US", "null") == "verb.display.en-US: must not be null");
+  CHECK(ErrorWith(kMinimal, "/verb/display/en-US", "null") ==
+        "verb.display.en-US: must not be null");
   CHECK(ErrorWith(kMinimal, "/context", "null") == "context: must not be null");
   CHECK(ErrorWith(kMinimal, "/object", "null") == "object: must not be null");
   CHECK(ErrorWith(kMinimal, "/id", "null") == "id: must not be null");
@@ -298,8 +420,8 @@ TEST_CASE("Data 2.3.2.s2.b1: a voiding statement's object must be a StatementRef
           "[validate][1.0.3][2.0.0]") {
   for (XapiVersion v : {k103, k200}) {
     CHECK(ErrorWith(kVoidingExample, "/object",
-                    R"({"objectType":"Activity","id":"http://www.example.com/a"})", v) ==
-          "object: a voiding statement's object must be a StatementRef");
+                    R"({"objectType":"Activity","id":"http://www.example.com/a"})",
+                    v) == "object: a voiding statement's object must be a StatementRef");
     CHECK(ErrorWith(kVoidingExample, "/object", R"({"id":"http://www.example.com/a"})", v) ==
           "object: a voiding statement's object must be a StatementRef");
   }
