@@ -65,6 +65,7 @@ StoreImpl::~StoreImpl() {
     pending = mem_.statements() + mem_.terms().size();
   }
   if (pending > 0) (void)FlushIndexBuffer();
+  if (options_.sync) (void)env_->Sync(true);
 }
 
 bool StoreImpl::Seen(std::uint64_t hash) {
@@ -129,6 +130,7 @@ Status StoreImpl::Init() {
   }
   next_dict_at_ = dicts == 0 ? 1000 : dicts == 1 ? 100000 : UINT64_MAX;
   LRS_RETURN_IF_ERROR(txn.Commit());
+  if (options_.sync) LRS_RETURN_IF_ERROR(env_->Sync(true));
   return RebuildIndexBuffer();
 }
 
@@ -139,7 +141,8 @@ Status StoreImpl::Write(WriteOp* op) {
   w.op = op;
   std::unique_lock<std::mutex> l(mu_);
   writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(l);
+  // A writer whose group is committing has left the queue: it waits for done.
+  while (!w.done && (writers_.empty() || &w != writers_.front())) w.cv.wait(l);
   if (w.done) return w.status;
 
   // This writer leads: take the waiting writers up to the group limits.
@@ -156,13 +159,19 @@ Status StoreImpl::Write(WriteOp* op) {
   l.unlock();
   Status s = CommitGroup(group);
   l.lock();
+  for (std::size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+  if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next group starts
+  l.unlock();
+  // Durability: LMDB synced the data pages in the commit (MDB_NOMETASYNC);
+  // the meta page is synced here, while the next group commits. Only then
+  // are the writers told their data is stored.
+  if (s.ok() && options_.sync) s = env_->Sync(true);
+  l.lock();
   for (Writer* x : group) {
-    writers_.pop_front();
     if (!s.ok()) x->status = s;
     x->done = true;
     if (x != &w) x->cv.notify_one();
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
   l.unlock();
   if (last_seq_committed_.load() >= next_dict_at_) MaybeTrainDictionary();
   return w.status;
