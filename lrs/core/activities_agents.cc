@@ -61,8 +61,8 @@ struct Updater {
     if (SeenInGroup(ctx, h)) return Status::OK();
 
     std::string key = StoreImpl::TermKey(ActivityTerm(id));
-    std::string_view cur;
-    Status s = txn.Get(Table::kActivities, key, &cur);
+    std::string cur;
+    Status s = store->CatalogGet(&ctx, txn.txn(), Table::kActivities, key, &cur);
     json::Document canon;
     auto& alloc = canon.GetAllocator();
     if (s.ok()) {
@@ -79,14 +79,14 @@ struct Updater {
         }
         xapi::MergeActivityDefinition(*cdef, *def, alloc);
         std::string after = json::Write(canon);
-        if (after != before) LRS_RETURN_IF_ERROR(txn.Put(Table::kActivities, key, after));
+        if (after != before) store->CatalogPut(ctx, Table::kActivities, key, std::move(after));
       }
     } else if (s.IsNotFound()) {
       canon.SetObject();
       canon.AddMember("objectType", "Activity", alloc);
       canon.AddMember("id", json::StringValue(id, alloc), alloc);
       if (def) canon.AddMember("definition", json::Value(*def, alloc), alloc);
-      LRS_RETURN_IF_ERROR(txn.Put(Table::kActivities, key, json::Write(canon)));
+      store->CatalogPut(ctx, Table::kActivities, key, json::Write(canon));
     } else {
       return s;
     }
@@ -130,8 +130,8 @@ struct Updater {
     if (SeenInGroup(ctx, h)) return Status::OK();
 
     std::string key = StoreImpl::TermKey(term);
-    std::string_view cur;
-    Status s = txn.Get(Table::kAgents, key, &cur);
+    std::string cur;
+    Status s = store->CatalogGet(&ctx, txn.txn(), Table::kAgents, key, &cur);
     json::Document person;
     auto& alloc = person.GetAllocator();
     bool changed = false;
@@ -165,7 +165,7 @@ struct Updater {
         changed = true;
       }
     }
-    if (changed) LRS_RETURN_IF_ERROR(txn.Put(Table::kAgents, key, json::Write(person)));
+    if (changed) store->CatalogPut(ctx, Table::kAgents, key, json::Write(person));
     ctx.seen_hashes.push_back(h);
     return Status::OK();
   }
@@ -219,14 +219,12 @@ Status StoreImpl::WalkActivitiesAndAgents(U* up, const json::Value& stmt) {
 Status StoreImpl::GetActivity(std::string_view activity_id, std::string* out) {
   if (!validate::IsAbsoluteIri(activity_id))
     return Status::InvalidArgument("activityId: must be an absolute IRI");
+  std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
   storage::ReadTxn txn;
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
-  std::string_view v;
-  Status s = txn.Get(Table::kActivities, TermKey(ActivityTerm(activity_id)), &v);
+  Status s = CatalogGet(nullptr, txn.txn(), Table::kActivities, TermKey(ActivityTerm(activity_id)), out);
   if (s.IsNotFound()) return Status::NotFound("no activity with id " + std::string(activity_id));
-  LRS_RETURN_IF_ERROR(s);
-  out->assign(v);
-  return Status::OK();
+  return s;
 }
 
 Status StoreImpl::GetPerson(std::string_view agent_json, std::string* out) {
@@ -235,15 +233,11 @@ Status StoreImpl::GetPerson(std::string_view agent_json, std::string* out) {
   LRS_RETURN_IF_ERROR(validate::ValidateAgentParam(agent, XapiVersion::k2_0_0, false, "agent"));
   std::string term;
   if (!AgentTerm(agent, &term)) return Status::InvalidArgument("agent: has no identifier");
+  std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
   storage::ReadTxn txn;
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
-  std::string_view v;
-  Status s = txn.Get(Table::kAgents, TermKey(term), &v);
-  if (s.ok()) {
-    out->assign(v);
-    return Status::OK();
-  }
-  if (!s.IsNotFound()) return s;
+  Status s = CatalogGet(nullptr, txn.txn(), Table::kAgents, TermKey(term), out);
+  if (s.ok() || !s.IsNotFound()) return s;
   // Communication 2.4: an unknown agent still yields a Person with what the
   // request says about it.
   json::Document person;

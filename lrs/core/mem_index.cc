@@ -26,6 +26,11 @@ bool MemIndex::FindTerm(std::string_view term, std::uint64_t* id) const {
   return true;
 }
 
+const std::string* MemIndex::FindCatalog(std::string_view catalog_key) const {
+  auto it = catalog_.find(catalog_key);
+  return it == catalog_.end() ? nullptr : &it->second;
+}
+
 void MemIndex::AddPosting(std::uint64_t key, std::uint64_t seq) {
   auto& v = postings_[key];
   if (v.empty() || v.back() < seq) {
@@ -40,11 +45,13 @@ void MemIndex::Clear() {
   postings_.clear();
   ids_.clear();
   terms_.clear();
+  catalog_.clear();
   statements_ = 0;
 }
 
 // Value layout: varint #terms, {length-prefixed term, varint id}*,
-// varint #postings, {varint PostingKey, varint seq}*.
+// varint #postings, {varint PostingKey, varint seq}*,
+// varint #catalog writes, {length-prefixed CatalogKey, length-prefixed value}*.
 void MemIndex::EncodePending(const GroupContext& ctx, std::string* out) {
   PutVarint64(out, ctx.new_terms.size());
   for (const auto& [term, id] : ctx.new_terms) {
@@ -55,6 +62,11 @@ void MemIndex::EncodePending(const GroupContext& ctx, std::string* out) {
   for (const auto& p : ctx.postings) {
     PutVarint64(out, p.key);
     PutVarint64(out, p.seq);
+  }
+  PutVarint64(out, ctx.catalog.size());
+  for (const auto& [key, value] : ctx.catalog) {
+    PutLengthPrefixed(out, key);
+    PutLengthPrefixed(out, value);
   }
 }
 
@@ -72,6 +84,12 @@ bool MemIndex::LoadPending(std::string_view in) {
     std::uint64_t key, seq;
     if (!GetVarint64(&in, &key) || !GetVarint64(&in, &seq)) return false;
     AddPosting(key, seq);
+  }
+  if (!GetVarint64(&in, &n)) return false;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string_view key, value;
+    if (!GetLengthPrefixed(&in, &key) || !GetLengthPrefixed(&in, &value)) return false;
+    catalog_[std::string(key)] = std::string(value);  // later groups win
   }
   return in.empty();
 }

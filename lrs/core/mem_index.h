@@ -40,6 +40,9 @@ class MemIndex {
   const std::vector<std::uint64_t>* Postings(std::uint64_t key) const;
   bool FindId(std::string_view id_bytes, std::uint64_t* seq) const;
   bool FindTerm(std::string_view term, std::uint64_t* id) const;
+  // A buffered value of the activities or agents table (CatalogKey).
+  const std::string* FindCatalog(std::string_view catalog_key) const;
+  const StringMap<std::string>& catalog() const { return catalog_; }
   // Statements with seq <= this are committed and indexed (visible).
   std::uint64_t visible_seq() const { return visible_seq_; }
   std::size_t statements() const { return statements_; }
@@ -53,6 +56,9 @@ class MemIndex {
   void AddPosting(std::uint64_t key, std::uint64_t seq);
   void AddId(std::string id_bytes, std::uint64_t seq) { ids_[std::move(id_bytes)] = seq; }
   void AddTerm(std::string term, std::uint64_t id) { terms_[std::move(term)] = id; }
+  void PutCatalog(std::string catalog_key, std::string value) {
+    catalog_[std::move(catalog_key)] = std::move(value);
+  }
   void SetVisible(std::uint64_t seq, std::size_t added) {
     visible_seq_ = seq;
     statements_ += added;
@@ -70,6 +76,7 @@ class MemIndex {
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> postings_;  // PostingKey -> seqs
   StringMap<std::uint64_t> ids_;    // id bytes -> seq
   StringMap<std::uint64_t> terms_;  // term -> id
+  StringMap<std::string> catalog_;  // CatalogKey -> value
   std::uint64_t visible_seq_ = 0;
   std::size_t statements_ = 0;
 };

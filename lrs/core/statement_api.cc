@@ -91,9 +91,10 @@ Status StoreImpl::RenderRecord(const storage::ReadTxn* rtxn, const storage::Writ
     // Canonical activity definitions come from the activities table.
     std::vector<std::unique_ptr<json::Document>> held;
     auto lookup = [&](std::string_view activity_id) -> const json::Value* {
-      std::string_view v;
+      std::string v;
       std::string key = TermKey(ActivityTerm(activity_id));
-      Status st = rtxn ? rtxn->Get(Table::kActivities, key, &v) : wtxn->Get(Table::kActivities, key, &v);
+      // REQUIRES (callers): mem_.mu() held, or the write leader.
+      Status st = CatalogGet(nullptr, rtxn ? rtxn->txn() : wtxn->txn(), Table::kActivities, key, &v);
       if (!st.ok()) return nullptr;
       auto doc = std::make_unique<json::Document>();
       if (!json::Parse(v, doc.get(), json::Limits{1u << 30, 1 << 10}).ok()) return nullptr;

@@ -62,7 +62,7 @@ StoreImpl::~StoreImpl() {
   std::size_t pending;
   {
     std::shared_lock<std::shared_mutex> l(mem_.mu());
-    pending = mem_.statements() + mem_.terms().size();
+    pending = mem_.statements() + mem_.terms().size() + mem_.catalog().size();
   }
   if (pending > 0) (void)FlushIndexBuffer();
   if (options_.sync) (void)env_->Sync(true);
@@ -189,6 +189,7 @@ Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn
     const auto ids0 = ctx.new_id_log.size();
     const auto first0 = ctx.first_seq;
     const auto seen0 = ctx.seen_hashes.size();
+    const auto catalog0 = ctx.catalog_log.size();
     const bool time0 = ctx.time_index_written;
     const auto terms0 = ctx.new_term_log.size();
     const auto auth0 = ctx.new_authority_log.size();
@@ -209,6 +210,12 @@ Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn
       ctx.new_id_log.resize(ids0);
       ctx.first_seq = first0;
       ctx.seen_hashes.resize(seen0);
+      while (ctx.catalog_log.size() > catalog0) {  // undo, newest first
+        auto& [key, prev] = ctx.catalog_log.back();
+        if (prev) ctx.catalog[key] = std::move(*prev);
+        else ctx.catalog.erase(key);
+        ctx.catalog_log.pop_back();
+      }
       ctx.time_index_written = time0;
       for (auto j = terms0; j < ctx.new_term_log.size(); ++j) ctx.new_terms.erase(ctx.new_term_log[j]);
       ctx.new_term_log.resize(terms0);
@@ -244,7 +251,7 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
     ctx.next_term_id = next_term_id_;
     ctx.time_index_written = ctx.stored_ms == last_time_index_ms_;
     LRS_RETURN_IF_ERROR(ApplyGroup(group, txn, ctx, &op_status));
-    if (!ctx.postings.empty()) {
+    if ((!ctx.postings.empty() || !ctx.catalog.empty()) && ctx.first_seq != 0) {
       // The group's index entries, durable with its statements (MemIndex).
       std::string pending;
       MemIndex::EncodePending(ctx, &pending);
@@ -272,6 +279,7 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       for (const auto& p : ctx.postings) mem_.AddPosting(p.key, p.seq);
       for (auto& [id, seq] : ctx.new_ids) mem_.AddId(id, seq);
       for (auto& [term, id] : ctx.new_terms) mem_.AddTerm(term, id);
+      for (auto& [key, value] : ctx.catalog) mem_.PutCatalog(key, std::move(value));
       mem_.SetVisible(next_seq_ - 1, ctx.statements_added);
     }
     if (!ctx.new_authorities.empty()) {
@@ -325,6 +333,13 @@ Status StoreImpl::FlushIndexBuffer() {
     for (const auto& [t, id] : mem_.terms()) terms.emplace_back(TermKey(t), id);
     std::sort(terms.begin(), terms.end());
     for (const auto& [key, id] : terms) LRS_RETURN_IF_ERROR(txn.Put(Table::kTerms, key, Be64(id)));
+    std::vector<const std::pair<const std::string, std::string>*> catalog;
+    for (const auto& kv : mem_.catalog()) catalog.push_back(&kv);
+    std::sort(catalog.begin(), catalog.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    for (const auto* kv : catalog) {
+      auto table = static_cast<Table>(static_cast<unsigned char>(kv->first[0]));
+      LRS_RETURN_IF_ERROR(txn.Put(table, std::string_view(kv->first).substr(1), kv->second));
+    }
     LRS_RETURN_IF_ERROR(
         storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kPending), 0), "mdb_drop"));
     return txn.Put(Table::kMeta, kMetaMergedUpto, Be64(next_seq_ - 1));
@@ -365,6 +380,41 @@ Status StoreImpl::RebuildIndexBuffer() {
   if (!s.IsNotFound()) return s;
   mem_.SetVisible(next_seq_ - 1, count);
   return Status::OK();
+}
+
+Status StoreImpl::CatalogGet(const GroupContext* ctx, MDB_txn* txn, storage::Table table,
+                             std::string_view key, std::string* value) {
+  const std::string ck = CatalogKey(table, key);
+  if (ctx) {
+    auto it = ctx->catalog.find(ck);
+    if (it != ctx->catalog.end()) {
+      *value = it->second;
+      return Status::OK();
+    }
+  }
+  if (const std::string* v = mem_.FindCatalog(ck)) {
+    *value = *v;
+    return Status::OK();
+  }
+  MDB_val k = storage::Val(key), v;
+  int rc = mdb_get(txn, env_->dbi(table), &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  LRS_RETURN_IF_ERROR(storage::FromMdb(rc, "mdb_get(catalog)"));
+  value->assign(storage::View(v));
+  return Status::OK();
+}
+
+void StoreImpl::CatalogPut(GroupContext& ctx, storage::Table table, std::string_view key,
+                           std::string value) {
+  std::string ck = CatalogKey(table, key);
+  auto it = ctx.catalog.find(ck);
+  if (it != ctx.catalog.end()) {
+    ctx.catalog_log.emplace_back(ck, std::move(it->second));
+    it->second = std::move(value);
+  } else {
+    ctx.catalog_log.emplace_back(ck, std::nullopt);
+    ctx.catalog.emplace(std::move(ck), std::move(value));
+  }
 }
 
 Status StoreImpl::FindSeq(const GroupContext* ctx, MDB_txn* txn, std::string_view id_bytes,

@@ -98,6 +98,15 @@ class StoreImpl final : public Store {
                  std::uint64_t* seq);
   MemIndex& mem() { return mem_; }
 
+  // The activities and agents tables go through the write buffer too (they
+  // are keyed randomly). Get: this group's value (ctx may be null), the
+  // buffered one, or LMDB's; NotFound when none. REQUIRES: mem().mu() held
+  // when called outside the write leader. Put: buffered in the group.
+  Status CatalogGet(const GroupContext* ctx, MDB_txn* txn, storage::Table table,
+                    std::string_view key, std::string* value);
+  void CatalogPut(GroupContext& ctx, storage::Table table, std::string_view key,
+                  std::string value);
+
   // Authority JSON by id (read side, cached).
   Status AuthorityJson(const storage::ReadTxn* rtxn, const storage::WriteTxn* wtxn,
                        std::uint64_t id, std::string* json);

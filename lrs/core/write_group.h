@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,12 @@ struct Posting {
 // IndexKeyBytes().
 inline std::uint64_t PostingKey(char kind, std::uint64_t term_id) {
   return (static_cast<std::uint64_t>(static_cast<unsigned char>(kind)) << 56) | term_id;
+}
+// A deferred table write's key: the table number, then the table's key.
+inline std::string CatalogKey(storage::Table t, std::string_view key) {
+  std::string s(1, static_cast<char>(t));
+  s.append(key);
+  return s;
 }
 inline std::string IndexKeyBytes(std::uint64_t key) {
   std::string s(9, '\0');
@@ -64,6 +71,11 @@ struct GroupContext {
   StringMap<std::uint64_t> new_ids;
   std::vector<std::string> new_id_log;
   std::uint64_t first_seq = 0;
+  // Deferred writes to the activities and agents tables (see MemIndex):
+  // CatalogKey -> latest value, and an undo log of (key, previous value or
+  // nullopt) for rolling back a failed op.
+  StringMap<std::string> catalog;
+  std::vector<std::pair<std::string, std::optional<std::string>>> catalog_log;
   // Hashes of activity definitions / agent names merged in this group
   // (published after commit so unchanged ones are skipped next time).
   std::vector<std::uint64_t> seen_hashes;

@@ -123,6 +123,11 @@ TEST_CASE("Acknowledged statements survive a crash and stay indexed", "[crash]")
       by_reg += count(qr).size();
     }
     CHECK(by_reg == acked.size());
+    // The activities table (buffered like the indexes) survived too.
+    for (int a = 0; a < 5; ++a) {
+      std::string act;
+      CHECK(store->GetActivity("http://example.com/act/" + std::to_string(a), &act).ok());
+    }
     // Writes continue after recovery; a repeated statement id is still known.
     std::vector<std::string> ids;
     REQUIRE(store->PutStatements({}, Statement("after@example.com", kVerb, "http://example.com/x"), &ids).ok());

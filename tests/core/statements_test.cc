@@ -367,6 +367,12 @@ TEST_CASE("Communication 2.5 / 2.4: activities and agents resources", "[statemen
   CHECK(std::string(p["mbox"][0].GetString()) == "mailto:ana@example.com");
   REQUIRE(ts->GetPerson(Agent("nobody@example.com", "No"), &person).ok());
   CHECK(std::string(Parse(person)["name"][0].GetString()) == "No");
+  // The same after the write buffer is merged into the tables (at close).
+  ts.Reopen();
+  REQUIRE(ts->GetActivity(kAct, &act).ok());
+  CHECK(Parse(act)["definition"]["name"].MemberCount() == 2);
+  REQUIRE(ts->GetPerson(Agent("ana@example.com"), &person).ok());
+  CHECK(Parse(person)["name"].Size() == 2);
 }
 
 }  // namespace
