@@ -14,7 +14,7 @@
 //
 // Thread safety: readers hold mu() shared for the whole of a query (so a
 // flush cannot drop entries they have not yet seen in LMDB); Publish and
-// Clear take it exclusively.
+// Clear take it exclusively. Lock order: mu() before any read transaction.
 
 #ifndef LRS_CORE_MEM_INDEX_H_
 #define LRS_CORE_MEM_INDEX_H_

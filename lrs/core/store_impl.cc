@@ -351,13 +351,15 @@ Status StoreImpl::FlushIndexBuffer() {
 }
 
 Status StoreImpl::RebuildIndexBuffer() {
+  // Lock order, everywhere: mem_.mu() before a read transaction (which holds
+  // the env's resize lock).
+  std::unique_lock<std::shared_mutex> l(mem_.mu());
   storage::ReadTxn txn;
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
   std::uint64_t merged = 0;
   std::string_view v;
   Status s = txn.Get(Table::kMeta, kMetaMergedUpto, &v);
   if (s.ok() && v.size() == 8) merged = DecodeFixed64BE(v.data());
-  std::unique_lock<std::shared_mutex> l(mem_.mu());
   mem_.Clear();
   storage::Cursor c;
   LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kStatements)));
