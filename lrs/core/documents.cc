@@ -558,30 +558,34 @@ Status BeginDocumentRead(StoreImpl* store, const ParsedKey& k, storage::ReadTxn*
 
 }  // namespace
 
+namespace {
+
+// PUT and POST differ only in the method the op applies.
+Status WriteDocument(StoreImpl* store, Method method, const DocumentKey& key,
+                     std::string_view content, std::string_view content_type,
+                     const DocumentPrecondition& pre, Document* out) {
+  ParsedKey k;
+  LRS_RETURN_IF_ERROR(ParseKey(key, IdRule::kRequired, &k));
+  LRS_RETURN_IF_ERROR(CheckSize(content, store->options()));
+  DocumentOp op(store, k, method, pre);
+  op.SetContent(content, content_type);
+  LRS_RETURN_IF_ERROR(store->Write(&op));
+  if (out) *out = op.result();
+  return Status::OK();
+}
+
+}  // namespace
+
 Status StoreImpl::PutDocument(const DocumentKey& key, std::string_view content,
                               std::string_view content_type, const DocumentPrecondition& pre,
                               Document* out) {
-  ParsedKey k;
-  LRS_RETURN_IF_ERROR(ParseKey(key, IdRule::kRequired, &k));
-  LRS_RETURN_IF_ERROR(CheckSize(content, options_));
-  DocumentOp op(this, k, Method::kPut, pre);
-  op.SetContent(content, content_type);
-  LRS_RETURN_IF_ERROR(Write(&op));
-  if (out) *out = op.result();
-  return Status::OK();
+  return WriteDocument(this, Method::kPut, key, content, content_type, pre, out);
 }
 
 Status StoreImpl::PostDocument(const DocumentKey& key, std::string_view content,
                                std::string_view content_type, const DocumentPrecondition& pre,
                                Document* out) {
-  ParsedKey k;
-  LRS_RETURN_IF_ERROR(ParseKey(key, IdRule::kRequired, &k));
-  LRS_RETURN_IF_ERROR(CheckSize(content, options_));
-  DocumentOp op(this, k, Method::kPost, pre);
-  op.SetContent(content, content_type);
-  LRS_RETURN_IF_ERROR(Write(&op));
-  if (out) *out = op.result();
-  return Status::OK();
+  return WriteDocument(this, Method::kPost, key, content, content_type, pre, out);
 }
 
 Status StoreImpl::DeleteDocument(const DocumentKey& key, const DocumentPrecondition& pre) {
