@@ -6,6 +6,7 @@
 // recognized by hash and skipped without touching the tables.
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 #include "lrs/core/store_impl.h"
@@ -19,14 +20,101 @@ namespace {
 using storage::Table;
 constexpr const char* kIfis[] = {"mbox", "mbox_sha1sum", "openid", "account"};
 
+// A streaming 64-bit hash (only ever compared within this process: the
+// seen-set is not stored). Every piece is length- or tag-delimited, so
+// distinct inputs are distinct byte streams.
+class Hasher {
+ public:
+  void Byte(unsigned char c) { Word(0x100u | c); }
+  void Bytes(std::string_view s) {
+    Word(s.size());
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      Word(w);
+    }
+    std::uint64_t w = 0;
+    if (i < s.size()) {
+      std::memcpy(&w, s.data() + i, s.size() - i);
+      Word(w);
+    }
+  }
+  void Word(std::uint64_t w) {
+    h_ = (h_ ^ w) * 0x9e3779b97f4a7c15ull;
+    h_ ^= h_ >> 29;
+  }
+  // Hashes a JSON value by walking it (members in document order, as a
+  // serialization would), without building its text.
+  void Json(const json::Value& v) {
+    switch (v.GetType()) {
+      case rapidjson::kNullType: Byte('n'); break;
+      case rapidjson::kFalseType: Byte('f'); break;
+      case rapidjson::kTrueType: Byte('t'); break;
+      case rapidjson::kStringType:
+        Byte('s');
+        Bytes(json::View(v));
+        break;
+      case rapidjson::kNumberType:
+        if (v.IsDouble()) {
+          Byte('d');
+          double d = v.GetDouble();
+          std::uint64_t w;
+          std::memcpy(&w, &d, 8);
+          Word(w);
+        } else if (v.IsUint64()) {
+          Byte('u');
+          Word(v.GetUint64());
+        } else {
+          Byte('i');
+          Word(static_cast<std::uint64_t>(v.GetInt64()));
+        }
+        break;
+      case rapidjson::kObjectType:
+        Byte('{');
+        Word(v.MemberCount());
+        for (const auto& m : v.GetObject()) {
+          Bytes(json::View(m.name));
+          Json(m.value);
+        }
+        break;
+      case rapidjson::kArrayType:
+        Byte('[');
+        Word(v.Size());
+        for (const auto& x : v.GetArray()) Json(x);
+        break;
+    }
+  }
+  std::uint64_t Finish() const {
+    std::uint64_t h = h_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+  }
+
+ private:
+  std::uint64_t h_ = 0x243f6a8885a308d3ull;
+};
+
 std::uint64_t Hash(char kind, std::string_view a, std::string_view b) {
-  std::string s;
-  s.reserve(a.size() + b.size() + 2);
-  s.push_back(kind);
-  s.append(a);
-  s.push_back('\0');
-  s.append(b);
-  return std::hash<std::string>()(s);
+  Hasher h;
+  h.Byte(static_cast<unsigned char>(kind));
+  h.Bytes(a);
+  h.Bytes(b);
+  return h.Finish();
+}
+
+// An activity's id and definition (or its absence).
+std::uint64_t ActivityHash(std::string_view id, const json::Value* def) {
+  Hasher h;
+  h.Byte('A');
+  h.Bytes(id);
+  if (def) h.Json(*def);
+  else h.Byte('-');
+  return h.Finish();
 }
 
 bool SeenInGroup(const GroupContext& ctx, std::uint64_t h) {
@@ -49,8 +137,7 @@ struct Updater {
     std::string_view id = json::StringOr(*act, "id");
     if (id.empty()) return Status::OK();
     const json::Value* def = json::Member(*act, "definition");
-    std::string def_text = def ? json::Write(*def) : std::string();
-    std::uint64_t h = Hash('A', id, def_text);
+    std::uint64_t h = ActivityHash(id, def);
     if (store->Seen(h)) return Status::OK();
     if (!ctx_ptr) {
       needed = true;

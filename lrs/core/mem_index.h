@@ -59,6 +59,11 @@ class MemIndex {
   void PutCatalog(std::string catalog_key, std::string value) {
     catalog_[std::move(catalog_key)] = std::move(value);
   }
+  // Moves a group's entries in (their nodes, without copying the keys);
+  // later values win, as with AddId/AddTerm/PutCatalog. Empties the sources.
+  void TakeIds(StringMap<std::uint64_t>& from) { MoveEntries(from, ids_); }
+  void TakeTerms(StringMap<std::uint64_t>& from) { MoveEntries(from, terms_); }
+  void TakeCatalog(StringMap<std::string>& from) { MoveEntries(from, catalog_); }
   void SetVisible(std::uint64_t seq, std::size_t added) {
     visible_seq_ = seq;
     statements_ += added;
@@ -72,6 +77,14 @@ class MemIndex {
   bool LoadPending(std::string_view value);
 
  private:
+  template <typename Map>
+  static void MoveEntries(Map& from, Map& to) {
+    while (!from.empty()) {
+      auto r = to.insert(from.extract(from.begin()));
+      if (!r.inserted) r.position->second = std::move(r.node.mapped());
+    }
+  }
+
   std::shared_mutex mu_;
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> postings_;  // PostingKey -> seqs
   StringMap<std::uint64_t> ids_;    // id bytes -> seq

@@ -184,8 +184,8 @@ Status PutStatementsOp::Prepare(std::string_view json,
                    alloc);
     }
     p.timestamp_assigned = json::Member(st, "timestamp") == nullptr;
-    std::string body = json::Write(st);
-    p.dict_id = store_->codec().Compress(body, &p.compressed);
+    // Serialized into the thread's reusable buffer: no copy of the body.
+    p.dict_id = store_->codec().Compress(json::WriteTemp(st), &p.compressed);
     bytes += p.compressed.size() + 64;
   }
 
@@ -337,19 +337,22 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
   }
 
   // Index terms: own, plus those inherited from a StatementRef target.
-  std::vector<Term> terms = p.terms;
+  const std::vector<Term>* terms = &p.terms;
+  std::vector<Term> ref_terms;  // own terms plus the target's (StatementRef only)
   if (p.ref_target) {
-    LRS_RETURN_IF_ERROR(StoredTerms(ctx, txn, p.ref_target->AsBytes(), 16, &terms));
-    std::sort(terms.begin(), terms.end());
-    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    ref_terms = p.terms;
+    LRS_RETURN_IF_ERROR(StoredTerms(ctx, txn, p.ref_target->AsBytes(), 16, &ref_terms));
+    std::sort(ref_terms.begin(), ref_terms.end());
+    ref_terms.erase(std::unique(ref_terms.begin(), ref_terms.end()), ref_terms.end());
+    terms = &ref_terms;
     LRS_RETURN_IF_ERROR(txn.Put(Table::kRefs, p.ref_target->AsBytes(), seq_key, MDB_NODUPDATA));
-    LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, terms, seq, true));
+    LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, ref_terms, seq, true));
   } else {
     for (std::uint64_t key : p.resolved) ctx.postings.push_back(Posting{key, seq});
     LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, p.unresolved, seq, true));
   }
   // Earlier statements referring to this one now match its terms too.
-  LRS_RETURN_IF_ERROR(PropagateToReferrers(ctx, txn, p.id, terms));
+  LRS_RETURN_IF_ERROR(PropagateToReferrers(ctx, txn, p.id, *terms));
 
   // Voiding (Data 2.3.2.s2.b3): a statement is voided iff it is not itself
   // voiding and a voiding statement targets it, whichever arrives first.

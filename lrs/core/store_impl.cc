@@ -277,9 +277,9 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       // Publish the group's index entries; from here queries see it.
       std::unique_lock<std::shared_mutex> l(mem_.mu());
       for (const auto& p : ctx.postings) mem_.AddPosting(p.key, p.seq);
-      for (auto& [id, seq] : ctx.new_ids) mem_.AddId(id, seq);
-      for (auto& [term, id] : ctx.new_terms) mem_.AddTerm(term, id);
-      for (auto& [key, value] : ctx.catalog) mem_.PutCatalog(key, std::move(value));
+      mem_.TakeIds(ctx.new_ids);
+      mem_.TakeTerms(ctx.new_terms);
+      mem_.TakeCatalog(ctx.catalog);
       mem_.SetVisible(next_seq_ - 1, ctx.statements_added);
     }
     if (!ctx.new_authorities.empty()) {
@@ -513,9 +513,33 @@ Status StoreImpl::ResolveTerms(const std::vector<std::pair<char, std::string>>& 
   std::shared_lock<std::shared_mutex> mem_lock(mem_.mu());
   storage::ReadTxn txn;
   bool txn_open = false;
-  for (const auto& [kind, term] : terms) {
+  // A term string often comes with two kinds (e.g. actor and related
+  // agent): look each string up once.
+  struct Done {
+    std::string_view term;
+    bool found;
     std::uint64_t id;
-    bool found = mem_.FindTerm(term, &id);
+  };
+  std::vector<Done> done;
+  done.reserve(terms.size());
+  keys->reserve(keys->size() + terms.size());
+  for (const auto& [kind, term] : terms) {
+    std::uint64_t id = 0;
+    bool found = false, known = false;
+    for (const Done& d : done) {
+      if (d.term == term) {
+        found = d.found;
+        id = d.id;
+        known = true;
+        break;
+      }
+    }
+    if (known) {
+      if (found) keys->push_back(PostingKey(kind, id));
+      else unresolved->emplace_back(kind, term);
+      continue;
+    }
+    found = mem_.FindTerm(term, &id);
     if (!found) {
       std::shared_lock<std::shared_mutex> l(cache_mu_);
       auto it = term_cache_.find(term);
@@ -541,6 +565,7 @@ Status StoreImpl::ResolveTerms(const std::vector<std::pair<char, std::string>>& 
         return s;
       }
     }
+    done.push_back(Done{term, found, id});
     if (found) keys->push_back(PostingKey(kind, id));
     else unresolved->emplace_back(kind, term);
   }

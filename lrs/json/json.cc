@@ -56,11 +56,28 @@ Status Parse(std::string_view text, Document* doc, const Limits& limits) {
   return Status::OK();
 }
 
-void AppendTo(const Value& v, std::string* out) {
-  rapidjson::StringBuffer buf;
+namespace {
+// One serialization buffer per thread, reused so that its growth is paid
+// once rather than per call (statement ingest writes several documents per
+// statement). Not reentrant: Accept never calls back into Write.
+rapidjson::StringBuffer& ThreadBuffer() {
+  thread_local rapidjson::StringBuffer buf;
+  if (buf.GetSize() > (std::size_t{1} << 20)) buf = rapidjson::StringBuffer();  // release
+  buf.Clear();
+  return buf;
+}
+}  // namespace
+
+std::string_view WriteTemp(const Value& v) {
+  rapidjson::StringBuffer& buf = ThreadBuffer();
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   v.Accept(w);
-  out->append(buf.GetString(), buf.GetSize());
+  return std::string_view(buf.GetString(), buf.GetSize());
+}
+
+void AppendTo(const Value& v, std::string* out) {
+  std::string_view text = WriteTemp(v);
+  out->append(text.data(), text.size());
 }
 
 std::string Write(const Value& v) {

@@ -39,6 +39,9 @@ int ScanDepth(std::string_view text, int stop_at);
 // Compact serialization.
 std::string Write(const Value& v);
 void AppendTo(const Value& v, std::string* out);
+// Serializes `v` into a buffer owned by the calling thread: the view is
+// valid until the thread's next WriteTemp, Write or AppendTo call.
+std::string_view WriteTemp(const Value& v);
 
 // Convenience accessors. `Get*` return nullptr / fallback when the member is
 // absent or of another type.
