@@ -130,6 +130,17 @@ struct Updater {
   storage::WriteTxn* txn_ptr;
   bool needed = false;
 
+  // False when the item with hash `h` is known (merged before, or earlier in
+  // this group). In check mode (no ctx) it only records that work is needed.
+  bool Needs(std::uint64_t h) {
+    if (store->Seen(h)) return false;
+    if (!ctx_ptr) {
+      needed = true;
+      return false;
+    }
+    return !SeenInGroup(*ctx_ptr, h);
+  }
+
   Status Activity(const json::Value* act) {
     if (!act || !act->IsObject()) return Status::OK();
     std::string_view type = json::StringOr(*act, "objectType");
@@ -138,14 +149,9 @@ struct Updater {
     if (id.empty()) return Status::OK();
     const json::Value* def = json::Member(*act, "definition");
     std::uint64_t h = ActivityHash(id, def);
-    if (store->Seen(h)) return Status::OK();
-    if (!ctx_ptr) {
-      needed = true;
-      return Status::OK();
-    }
+    if (!Needs(h)) return Status::OK();
     GroupContext& ctx = *ctx_ptr;
     storage::WriteTxn& txn = *txn_ptr;
-    if (SeenInGroup(ctx, h)) return Status::OK();
 
     std::string key = StoreImpl::TermKey(ActivityTerm(id));
     std::string cur;
@@ -207,14 +213,9 @@ struct Updater {
     if (!AgentTerm(*a, &term)) return Status::OK();
     std::string_view name = json::StringOr(*a, "name");
     std::uint64_t h = Hash('P', term, name);
-    if (store->Seen(h)) return Status::OK();
-    if (!ctx_ptr) {
-      needed = true;
-      return Status::OK();
-    }
+    if (!Needs(h)) return Status::OK();
     GroupContext& ctx = *ctx_ptr;
     storage::WriteTxn& txn = *txn_ptr;
-    if (SeenInGroup(ctx, h)) return Status::OK();
 
     std::string key = StoreImpl::TermKey(term);
     std::string cur;
