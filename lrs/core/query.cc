@@ -142,6 +142,18 @@ class PostingCursor {
     mem_ = mem;
     return c_.Open(txn.txn(), txn.dbi(Table::kIndex));
   }
+  // Number of postings (LMDB duplicates plus buffered ones).
+  Status Size(std::size_t* n) {
+    *n = mem_ ? mem_->size() : 0;
+    MDB_val k = storage::Val(key_), v;
+    Status s = c_.Get(&k, &v, MDB_SET_KEY);
+    if (s.IsNotFound()) return Status::OK();
+    LRS_RETURN_IF_ERROR(s);
+    std::size_t count = 0;  // mdb_cursor_count takes size_t in LMDB 0.9
+    LRS_RETURN_IF_ERROR(storage::FromMdb(mdb_cursor_count(c_.get(), &count), "mdb_cursor_count"));
+    *n += static_cast<std::size_t>(count);
+    return Status::OK();
+  }
   // Largest seq <= target; *found false when none.
   Status Floor(std::uint64_t target, std::uint64_t* out, bool* found) {
     bool f1;
@@ -233,10 +245,22 @@ class Matcher {
   Status Init() {
     cand_ = plan_.ascending ? plan_.lo : plan_.hi;
     lists_.resize(plan_.keys.size());
+    std::vector<std::pair<std::size_t, std::size_t>> by_size;  // (size, index)
     for (std::size_t i = 0; i < lists_.size(); ++i) {
       const std::string& k = plan_.keys[i];
       LRS_RETURN_IF_ERROR(lists_[i].Open(
           txn_, k, mem_.Postings(PostingKey(k[0], DecodeFixed64BE(k.data() + 1)))));
+      std::size_t n = 0;
+      if (lists_.size() > 1) LRS_RETURN_IF_ERROR(lists_[i].Size(&n));
+      by_size.emplace_back(n, i);
+    }
+    // The shortest list drives the intersection: each round starts with it,
+    // so the longer lists are only probed at its candidates.
+    if (lists_.size() > 1) {
+      std::sort(by_size.begin(), by_size.end());
+      std::vector<PostingCursor> ordered;
+      for (const auto& [n, i] : by_size) ordered.push_back(std::move(lists_[i]));
+      lists_ = std::move(ordered);
     }
     if (lists_.empty()) LRS_RETURN_IF_ERROR(all_.Open(txn_.txn(), txn_.dbi(Table::kStatements)));
     return Status::OK();
