@@ -18,6 +18,11 @@ inline void PutFixed64BE(std::string* dst, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) { b[i] = static_cast<char>(v & 0xff); v >>= 8; }
   dst->append(b, 8);
 }
+inline std::string Fixed64BE(std::uint64_t v) {
+  std::string s;
+  PutFixed64BE(&s, v);
+  return s;
+}
 inline void EncodeFixed64BE(char* b, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) { b[i] = static_cast<char>(v & 0xff); v >>= 8; }
 }

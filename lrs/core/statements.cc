@@ -16,12 +16,6 @@ namespace {
 
 using storage::Table;
 
-std::string Be64(std::uint64_t v) {
-  std::string s;
-  PutFixed64BE(&s, v);
-  return s;
-}
-
 std::string Hex(const unsigned char* p, std::size_t n) {
   static const char* kHex = "0123456789abcdef";
   std::string s;
@@ -242,7 +236,7 @@ Status PutStatementsOp::StoredTerms(const GroupContext& ctx, storage::WriteTxn& 
   if (s.IsNotFound()) return Status::OK();
   LRS_RETURN_IF_ERROR(s);
   std::string_view rec;
-  LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Be64(seq), &rec));
+  LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Fixed64BE(seq), &rec));
   std::string text;
   LRS_RETURN_IF_ERROR(store_->RenderRecord(nullptr, &txn, rec, StatementFormat::kExact, {}, &text));
   json::Document d;
@@ -274,7 +268,7 @@ Status PutStatementsOp::PropagateToReferrers(GroupContext& ctx, storage::WriteTx
         if (visited.insert(r).second) {
           LRS_RETURN_IF_ERROR(AddPostings(ctx, txn, terms, r, false));
           std::string_view rec;
-          LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Be64(r), &rec));
+          LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Fixed64BE(r), &rec));
           storage::RecordHeader h;
           std::string_view body;
           LRS_RETURN_IF_ERROR(storage::RecordCodec::DecodeHeader(rec, &h, &body));
@@ -298,7 +292,7 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
     // Communication 2.1.2.s2.b4/b5: an equal statement is accepted and
     // changes nothing; a different one is a conflict.
     std::string_view rec;
-    LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Be64(existing), &rec));
+    LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, Fixed64BE(existing), &rec));
     std::string text;
     LRS_RETURN_IF_ERROR(store_->RenderRecord(nullptr, &txn, rec, StatementFormat::kExact, {}, &text));
     json::Document stored;
@@ -311,7 +305,7 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
   if (!s.IsNotFound()) return s;
 
   const std::uint64_t seq = ctx.next_seq++;
-  const std::string seq_key = Be64(seq);
+  const std::string seq_key = Fixed64BE(seq);
 
   storage::RecordHeader h;
   h.id = p.id.bytes;
@@ -362,7 +356,7 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
     std::uint64_t target_seq;
     s = store_->FindSeq(&ctx, txn.txn(), tb, &target_seq);
     if (s.ok()) {
-      const std::string tseq = Be64(target_seq);
+      const std::string tseq = Fixed64BE(target_seq);
       std::string_view trec;
       LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, tseq, &trec));
       storage::RecordHeader th;

@@ -42,12 +42,6 @@ bool IsMapFull(const Status& s) {
   return s.IsNoSpace() && s.message().find("MDB_MAP_FULL") != std::string::npos;
 }
 
-std::string Be64(std::uint64_t v) {
-  std::string s;
-  PutFixed64BE(&s, v);
-  return s;
-}
-
 }  // namespace
 
 StoreImpl::StoreImpl(const Options& options, std::unique_ptr<storage::Env> env)
@@ -255,10 +249,10 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       // The group's index entries, durable with its statements (MemIndex).
       std::string pending;
       MemIndex::EncodePending(ctx, &pending);
-      LRS_RETURN_IF_ERROR(txn.Put(Table::kPending, Be64(ctx.first_seq), pending, MDB_APPEND));
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kPending, Fixed64BE(ctx.first_seq), pending, MDB_APPEND));
     }
     if (ctx.next_term_id != next_term_id_)
-      LRS_RETURN_IF_ERROR(txn.Put(Table::kMeta, kMetaNextTerm, Be64(ctx.next_term_id)));
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kMeta, kMetaNextTerm, Fixed64BE(ctx.next_term_id)));
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -328,11 +322,11 @@ Status StoreImpl::FlushIndexBuffer() {
     for (const auto& kv : mem_.ids()) ids.push_back(&kv);
     std::sort(ids.begin(), ids.end(), [](auto* a, auto* b) { return a->first < b->first; });
     for (const auto* kv : ids)
-      LRS_RETURN_IF_ERROR(txn.Put(Table::kStatementIds, kv->first, Be64(kv->second)));
+      LRS_RETURN_IF_ERROR(txn.Put(Table::kStatementIds, kv->first, Fixed64BE(kv->second)));
     std::vector<std::pair<std::string, std::uint64_t>> terms;
     for (const auto& [t, id] : mem_.terms()) terms.emplace_back(TermKey(t), id);
     std::sort(terms.begin(), terms.end());
-    for (const auto& [key, id] : terms) LRS_RETURN_IF_ERROR(txn.Put(Table::kTerms, key, Be64(id)));
+    for (const auto& [key, id] : terms) LRS_RETURN_IF_ERROR(txn.Put(Table::kTerms, key, Fixed64BE(id)));
     std::vector<const std::pair<const std::string, std::string>*> catalog;
     for (const auto& kv : mem_.catalog()) catalog.push_back(&kv);
     std::sort(catalog.begin(), catalog.end(), [](auto* a, auto* b) { return a->first < b->first; });
@@ -342,7 +336,7 @@ Status StoreImpl::FlushIndexBuffer() {
     }
     LRS_RETURN_IF_ERROR(
         storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kPending), 0), "mdb_drop"));
-    return txn.Put(Table::kMeta, kMetaMergedUpto, Be64(next_seq_ - 1));
+    return txn.Put(Table::kMeta, kMetaMergedUpto, Fixed64BE(next_seq_ - 1));
   });
   if (!s.ok()) return s;
   std::unique_lock<std::shared_mutex> l(mem_.mu());
@@ -363,7 +357,7 @@ Status StoreImpl::RebuildIndexBuffer() {
   mem_.Clear();
   storage::Cursor c;
   LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kStatements)));
-  std::string start = Be64(merged + 1);
+  std::string start = Fixed64BE(merged + 1);
   MDB_val key = storage::Val(start), val;
   std::size_t count = 0;
   for (s = c.Get(&key, &val, MDB_SET_RANGE); s.ok(); s = c.Get(&key, &val, MDB_NEXT)) {
@@ -451,23 +445,34 @@ std::string StoreImpl::TermKey(std::string_view term) {
   return k;
 }
 
+bool StoreImpl::FindCachedTerm(std::string_view term, std::uint64_t* id) {
+  if (mem_.FindTerm(term, id)) return true;  // REQUIRES: mem_.mu() held, or the leader
+  std::shared_lock<std::shared_mutex> l(cache_mu_);
+  auto it = term_cache_.find(term);
+  if (it == term_cache_.end()) return false;
+  *id = it->second;
+  return true;
+}
+
+Status StoreImpl::FindStoredTerm(MDB_txn* txn, std::string_view term, std::uint64_t* id) {
+  const std::string key = TermKey(term);
+  MDB_val k = storage::Val(key), v;
+  int rc = mdb_get(txn, env_->dbi(Table::kTerms), &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("");
+  LRS_RETURN_IF_ERROR(storage::FromMdb(rc, "mdb_get(term)"));
+  if (v.mv_size != 8) return Status::Corruption("term id");
+  *id = DecodeFixed64BE(static_cast<const char*>(v.mv_data));
+  // Term ids never change once stored: safe to cache.
+  std::unique_lock<std::shared_mutex> l(cache_mu_);
+  if (term_cache_.size() >= kMaxTermCache) term_cache_.clear();
+  term_cache_.emplace(std::string(term), *id);
+  return Status::OK();
+}
+
 Status StoreImpl::LookupTerm(const storage::ReadTxn& txn, std::string_view term,
                              std::uint64_t* id) {
-  if (mem_.FindTerm(term, id)) return Status::OK();  // REQUIRES: mem_.mu() held
-  {
-    std::shared_lock<std::shared_mutex> l(cache_mu_);
-    auto it = term_cache_.find(term);
-    if (it != term_cache_.end()) {
-      *id = it->second;
-      return Status::OK();
-    }
-  }
-  std::string_view v;
-  Status s = txn.Get(Table::kTerms, TermKey(term), &v);
-  if (!s.ok()) return s;
-  if (v.size() != 8) return Status::Corruption("term id");
-  *id = DecodeFixed64BE(v.data());
-  return Status::OK();
+  if (FindCachedTerm(term, id)) return Status::OK();
+  return FindStoredTerm(txn.txn(), term, id);
 }
 
 Status StoreImpl::InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::string_view term,
@@ -478,32 +483,12 @@ Status StoreImpl::InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::str
     return Status::OK();
   }
   // The leader is the only writer of mem_, so it may read it unlocked.
-  if (mem_.FindTerm(term, id)) return Status::OK();
-  {
-    std::shared_lock<std::shared_mutex> l(cache_mu_);
-    auto cit = term_cache_.find(term);
-    if (cit != term_cache_.end()) {
-      *id = cit->second;
-      return Status::OK();
-    }
-  }
-  std::string t(term);
-  std::string key = TermKey(term);
-  std::string_view v;
-  Status s = txn.Get(Table::kTerms, key, &v);
-  if (s.ok()) {
-    if (v.size() != 8) return Status::Corruption("term id");
-    *id = DecodeFixed64BE(v.data());
-    // Committed before this group began: safe to cache now.
-    std::unique_lock<std::shared_mutex> l(cache_mu_);
-    if (term_cache_.size() >= kMaxTermCache) term_cache_.clear();
-    term_cache_.emplace(std::move(t), *id);
-    return Status::OK();
-  }
+  if (FindCachedTerm(term, id)) return Status::OK();
+  Status s = FindStoredTerm(txn.txn(), term, id);
   if (!s.IsNotFound()) return s;
   *id = ctx.next_term_id++;  // stored in kTerms at the next flush
-  ctx.new_term_log.push_back(t);
-  ctx.new_terms.emplace(std::move(t), *id);
+  ctx.new_term_log.emplace_back(term);
+  ctx.new_terms.emplace(std::string(term), *id);
   return Status::OK();
 }
 
@@ -539,31 +524,15 @@ Status StoreImpl::ResolveTerms(const std::vector<std::pair<char, std::string>>& 
       else unresolved->emplace_back(kind, term);
       continue;
     }
-    found = mem_.FindTerm(term, &id);
+    found = FindCachedTerm(term, &id);
     if (!found) {
-      std::shared_lock<std::shared_mutex> l(cache_mu_);
-      auto it = term_cache_.find(term);
-      if (it != term_cache_.end()) {
-        id = it->second;
-        found = true;
-      }
-    }
-    if (!found) {
-      if (!txn_open) {
+      if (!txn_open) {  // opened only when a term is not cached
         LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
         txn_open = true;
       }
-      std::string_view v;
-      Status s = txn.Get(Table::kTerms, TermKey(term), &v);
-      if (s.ok() && v.size() == 8) {
-        id = DecodeFixed64BE(v.data());
-        found = true;
-        std::unique_lock<std::shared_mutex> l(cache_mu_);
-        if (term_cache_.size() >= kMaxTermCache) term_cache_.clear();
-        term_cache_.emplace(term, id);
-      } else if (!s.ok() && !s.IsNotFound()) {
-        return s;
-      }
+      Status s = FindStoredTerm(txn.txn(), term, &id);
+      if (!s.ok() && !s.IsNotFound()) return s;
+      found = s.ok();
     }
     done.push_back(Done{term, found, id});
     if (found) keys->push_back(PostingKey(kind, id));

@@ -86,6 +86,11 @@ class StoreImpl final : public Store {
 
   // Term interning. The storage key of a term string (long strings hashed).
   static std::string TermKey(std::string_view term);
+  // A term's id from the index buffer or the cache. REQUIRES: mem().mu()
+  // held, or the write leader.
+  bool FindCachedTerm(std::string_view term, std::uint64_t* id);
+  // A term's id from the terms table (then cached); NotFound when absent.
+  Status FindStoredTerm(MDB_txn* txn, std::string_view term, std::uint64_t* id);
   // Read side: OK and *id, or NotFound when the term was never stored.
   Status LookupTerm(const storage::ReadTxn& txn, std::string_view term, std::uint64_t* id);
   // Write side: finds or allocates the id of `term`.
