@@ -211,7 +211,6 @@ Status PutStatementsOp::InternAuthority(GroupContext& ctx, storage::WriteTxn& tx
     PutFixed64BE(&key, *id);
     LRS_RETURN_IF_ERROR(txn.Put(Table::kMeta, key, json));
     ctx.new_authorities[*id] = json;
-    ctx.new_authority_log.push_back(*id);
   }
   return Status::OK();
 }
@@ -322,7 +321,6 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
   // The id index entry goes through the index buffer (MemIndex).
   if (ctx.first_seq == 0) ctx.first_seq = seq;
   ctx.new_ids.emplace(std::string(idb), seq);
-  ctx.new_id_log.emplace_back(idb);
   if (!ctx.time_index_written) {
     std::string tkey;
     PutFixed64BE(&tkey, static_cast<std::uint64_t>(ctx.stored_ms));

@@ -172,51 +172,20 @@ Status StoreImpl::Write(WriteOp* op) {
 }
 
 Status StoreImpl::ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn,
-                             GroupContext& ctx, std::vector<Status>* op_status) {
-  op_status->assign(group.size(), Status::OK());
+                             GroupContext& ctx, std::vector<Status>* op_status, bool* redo) {
+  *redo = false;
   for (std::size_t i = 0; i < group.size(); ++i) {
-    // Savepoint of the group state, restored if this op fails.
-    const auto seq0 = ctx.next_seq;
-    const auto term0 = ctx.next_term_id;
-    const auto postings0 = ctx.postings.size();
-    const auto added0 = ctx.statements_added;
-    const auto ids0 = ctx.new_id_log.size();
-    const auto first0 = ctx.first_seq;
-    const auto seen0 = ctx.seen_hashes.size();
-    const auto catalog0 = ctx.catalog_log.size();
-    const bool time0 = ctx.time_index_written;
-    const auto terms0 = ctx.new_term_log.size();
-    const auto auth0 = ctx.new_authority_log.size();
-
-    storage::WriteTxn child;
-    LRS_RETURN_IF_ERROR(txn.BeginChild(&child));
-    Status s = group[i]->op->Apply(ctx, child);
-    if (s.ok()) s = child.Commit();
-    if (!s.ok()) {
-      child.Abort();
-      if (IsMapFull(s)) return s;  // the whole group retries after growing
-      (*op_status)[i] = s;
-      ctx.next_seq = seq0;
-      ctx.next_term_id = term0;
-      ctx.postings.resize(postings0);
-      ctx.statements_added = added0;
-      for (auto j = ids0; j < ctx.new_id_log.size(); ++j) ctx.new_ids.erase(ctx.new_id_log[j]);
-      ctx.new_id_log.resize(ids0);
-      ctx.first_seq = first0;
-      ctx.seen_hashes.resize(seen0);
-      while (ctx.catalog_log.size() > catalog0) {  // undo, newest first
-        auto& [key, prev] = ctx.catalog_log.back();
-        if (prev) ctx.catalog[key] = std::move(*prev);
-        else ctx.catalog.erase(key);
-        ctx.catalog_log.pop_back();
-      }
-      ctx.time_index_written = time0;
-      for (auto j = terms0; j < ctx.new_term_log.size(); ++j) ctx.new_terms.erase(ctx.new_term_log[j]);
-      ctx.new_term_log.resize(terms0);
-      for (auto j = auth0; j < ctx.new_authority_log.size(); ++j)
-        ctx.new_authorities.erase(ctx.new_authority_log[j]);
-      ctx.new_authority_log.resize(auth0);
-    }
+    if (!(*op_status)[i].ok()) continue;  // failed in an earlier attempt: left out
+    Status s = group[i]->op->Apply(ctx, txn);
+    if (s.ok()) continue;
+    if (IsMapFull(s)) return s;  // the whole group retries after growing
+    // The op failed (a conflict, a precondition...). Its partial writes are
+    // in the transaction: the caller aborts it and applies the group again
+    // without this op. Failures are rare, and a fresh transaction costs less
+    // than a nested one per op (LMDB allocates megabytes for each).
+    (*op_status)[i] = s;
+    *redo = true;
+    return Status::OK();
   }
   return Status::OK();
 }
@@ -237,14 +206,18 @@ Status StoreImpl::RunWriteTxn(const std::function<Status(storage::WriteTxn&)>& f
 
 Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
   GroupContext ctx;
-  std::vector<Status> op_status;
-  Status s = RunWriteTxn([&](storage::WriteTxn& txn) {
+  std::vector<Status> op_status(group.size(), Status::OK());
+  bool redo = false;
+  Status s;
+  do {
+  s = RunWriteTxn([&](storage::WriteTxn& txn) {
     ctx = GroupContext();
     ctx.next_seq = next_seq_;
     ctx.stored_ms = std::max(NowMs(), last_stored_ms_.load());
     ctx.next_term_id = next_term_id_;
     ctx.time_index_written = ctx.stored_ms == last_time_index_ms_;
-    LRS_RETURN_IF_ERROR(ApplyGroup(group, txn, ctx, &op_status));
+    LRS_RETURN_IF_ERROR(ApplyGroup(group, txn, ctx, &op_status, &redo));
+    if (redo) return Status::Busy("redo the group without a failed op");
     if ((!ctx.postings.empty() || !ctx.catalog.empty()) && ctx.first_seq != 0) {
       // The group's index entries, durable with its statements (MemIndex).
       std::string pending;
@@ -255,6 +228,7 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       LRS_RETURN_IF_ERROR(txn.Put(Table::kMeta, kMetaNextTerm, Fixed64BE(ctx.next_term_id)));
     return Status::OK();
   });
+  } while (redo);
   if (!s.ok()) return s;
   {
     // Durable. Publish the new state.
@@ -404,13 +378,8 @@ void StoreImpl::CatalogPut(GroupContext& ctx, storage::Table table, std::string_
                            std::string value) {
   std::string ck = CatalogKey(table, key);
   auto it = ctx.catalog.find(ck);
-  if (it != ctx.catalog.end()) {
-    ctx.catalog_log.emplace_back(ck, std::move(it->second));
-    it->second = std::move(value);
-  } else {
-    ctx.catalog_log.emplace_back(ck, std::nullopt);
-    ctx.catalog.emplace(std::move(ck), std::move(value));
-  }
+  if (it != ctx.catalog.end()) it->second = std::move(value);
+  else ctx.catalog.emplace(std::move(ck), std::move(value));
 }
 
 Status StoreImpl::FindSeq(const GroupContext* ctx, MDB_txn* txn, std::string_view id_bytes,
@@ -487,7 +456,6 @@ Status StoreImpl::InternTerm(GroupContext& ctx, storage::WriteTxn& txn, std::str
   Status s = FindStoredTerm(txn.txn(), term, id);
   if (!s.IsNotFound()) return s;
   *id = ctx.next_term_id++;  // stored in kTerms at the next flush
-  ctx.new_term_log.emplace_back(term);
   ctx.new_terms.emplace(std::string(term), *id);
   return Status::OK();
 }

@@ -160,8 +160,11 @@ class StoreImpl final : public Store {
   };
 
   Status CommitGroup(std::vector<Writer*>& group);
+  // Applies the ops whose op_status is OK in `txn`. If one fails, records
+  // its status, sets *redo and stops: the transaction must be aborted and
+  // the group applied again without it.
   Status ApplyGroup(std::vector<Writer*>& group, storage::WriteTxn& txn, GroupContext& ctx,
-                    std::vector<Status>* op_status);
+                    std::vector<Status>* op_status, bool* redo);
   // Runs `fn` in a write transaction and commits it; when LMDB finds the map
   // full, grows the map and runs `fn` again from scratch. REQUIRES: leader.
   Status RunWriteTxn(const std::function<Status(storage::WriteTxn&)>& fn);

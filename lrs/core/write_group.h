@@ -65,17 +65,12 @@ struct GroupContext {
   // Terms and authorities created in this group (published after commit).
   StringMap<std::uint64_t> new_terms;
   std::unordered_map<std::uint64_t, std::string> new_authorities;
-  std::vector<std::string> new_term_log;         // insertion order, for rollback
-  std::vector<std::uint64_t> new_authority_log;  // likewise
-  // Statement ids stored in this group (id bytes -> seq), and their order.
+  // Statement ids stored in this group (id bytes -> seq).
   StringMap<std::uint64_t> new_ids;
-  std::vector<std::string> new_id_log;
   std::uint64_t first_seq = 0;
   // Deferred writes to the activities and agents tables (see MemIndex):
-  // CatalogKey -> latest value, and an undo log of (key, previous value or
-  // nullopt) for rolling back a failed op.
+  // CatalogKey -> latest value.
   StringMap<std::string> catalog;
-  std::vector<std::pair<std::string, std::optional<std::string>>> catalog_log;
   // Hashes of activity definitions / agent names merged in this group
   // (published after commit so unchanged ones are skipped next time).
   std::vector<std::uint64_t> seen_hashes;
@@ -87,8 +82,9 @@ class WriteOp {
  public:
   virtual ~WriteOp() = default;
   // Applies the op. Called again from scratch if the group is retried
-  // (after the map grew), so it must reset any result it records.
-  // A non-OK status undoes this op's writes (its child transaction).
+  // (after the map grew, or without an op that failed), so it must reset
+  // any result it records. A non-OK status leaves the op out of the group:
+  // the group's transaction is redone without it.
   virtual Status Apply(GroupContext& ctx, storage::WriteTxn& txn) = 0;
   // Called once the group is durably committed.
   virtual void Committed() {}

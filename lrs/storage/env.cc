@@ -111,12 +111,6 @@ Status WriteTxn::Del(Table t, std::string_view key, const std::string_view* valu
   return FromMdb(rc, "mdb_del");
 }
 
-Status WriteTxn::BeginChild(WriteTxn* child) {
-  child->Abort();
-  child->env_ = env_;
-  return FromMdb(mdb_txn_begin(env_->env(), txn_, 0, &child->txn_), "mdb_txn_begin(child)");
-}
-
 Status WriteTxn::Commit() {
   if (!txn_) return Status::Internal("commit without a transaction");
   int rc = mdb_txn_commit(txn_);

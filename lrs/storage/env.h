@@ -103,7 +103,6 @@ class WriteTxn {
   Status Put(Table t, std::string_view key, std::string_view value, unsigned flags = 0);
   // Deletes key (all duplicates) or, with value, one duplicate. NotFound if absent.
   Status Del(Table t, std::string_view key, const std::string_view* value = nullptr);
-  Status BeginChild(WriteTxn* child);
   Status Commit();
   void Abort();
 

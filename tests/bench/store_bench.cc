@@ -8,6 +8,7 @@
 // Usage: bench_store [--dir DIR] [--total N] [--seconds S]
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,12 +27,19 @@
 #include "lrs/store.h"
 
 namespace {
-
 using Clock = std::chrono::steady_clock;
 using lrs::Status;
 
 double Secs(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
+}
+
+// Process CPU time (user + system), all threads.
+double CpuSeconds() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 void Die(const Status& s, const char* what) {
@@ -41,11 +49,12 @@ void Die(const Status& s, const char* what) {
 
 // Puts `per_thread` statements per thread one at a time, or in batches.
 double Ingest(lrs::Store* store, int threads, int batch, double seconds, std::uint64_t seed,
-              std::uint64_t* count) {
+              std::uint64_t* count, double* cpu_us) {
   std::atomic<std::uint64_t> done{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> ts;
   auto t0 = Clock::now();
+  const double cpu0 = CpuSeconds();
   for (int t = 0; t < threads; ++t) {
     ts.emplace_back([&, t] {
       lrs::bench::StatementGen gen(seed * 1000 + t);
@@ -69,6 +78,7 @@ double Ingest(lrs::Store* store, int threads, int batch, double seconds, std::ui
   for (auto& th : ts) th.join();
   double el = Secs(t0, Clock::now());
   *count = done.load();
+  *cpu_us = (CpuSeconds() - cpu0) * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, *count));
   return static_cast<double>(*count) / el;
 }
 
@@ -186,15 +196,35 @@ int main(int argc, char** argv) {
   std::string dir = "bench-data";
   std::uint64_t total = 1000000;
   double seconds = 10;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  // --profile T B: only T threads putting batches of B without fsync, to
+  // profile the CPU path (e.g. under perf record).
+  int profile_threads = 0, profile_batch = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--profile") && i + 2 < argc) {
+      profile_threads = std::atoi(argv[i + 1]);
+      profile_batch = std::atoi(argv[i + 2]);
+    }
+  }
+  for (int i = 1; i + 1 < argc; ++i) {
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--total")) total = std::stoull(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
   }
   std::filesystem::remove_all(dir);
   lrs::Options opt;
+  opt.sync = profile_threads == 0;
   std::unique_ptr<lrs::Store> store;
   if (Status s = lrs::Store::Open(opt, dir, &store); !s.ok()) Die(s, "open");
+  if (profile_threads > 0) {
+    std::uint64_t n;
+    double cpu = 0;
+    double r = Ingest(store.get(), profile_threads, profile_batch, seconds, 3, &n, &cpu);
+    std::printf("ingest, %d threads x batches of %d, not synced: %.0f statements/s (%.1f us CPU each)\n",
+                profile_threads, profile_batch, r, cpu);
+    store.reset();
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
 
   double fsync_ms = FsyncMs(dir);
   std::printf("disk: write+fdatasync takes %.2f ms here; a durable LMDB commit needs two, so 16\n"
@@ -206,18 +236,19 @@ int main(int argc, char** argv) {
   std::printf("statement size: %zu bytes of JSON on average\n", json_bytes / 1000);
 
   std::uint64_t n;
-  double r1 = Ingest(store.get(), 16, 1, seconds, 1, &n);
+  double cpu = 0;
+  double r1 = Ingest(store.get(), 16, 1, seconds, 1, &n, &cpu);
   lrs::StoreStats st;
   (void)store->GetStats(&st);
-  std::printf("ingest, 16 threads x 1 statement, durable:   %9.0f statements/s (%llu in %.0fs; %.1f writers/commit)\n",
+  std::printf("ingest, 16 threads x 1 statement, durable:   %9.0f statements/s (%llu in %.0fs; %.1f writers/commit; %.0f us CPU each)\n",
               r1, static_cast<unsigned long long>(n), seconds,
-              st.commits ? static_cast<double>(st.grouped_writes) / st.commits : 0.0);
+              st.commits ? static_cast<double>(st.grouped_writes) / st.commits : 0.0, cpu);
   auto c0 = st.commits, g0 = st.grouped_writes;
-  double r2 = Ingest(store.get(), 4, 100, seconds, 2, &n);
+  double r2 = Ingest(store.get(), 4, 100, seconds, 2, &n, &cpu);
   (void)store->GetStats(&st);
-  std::printf("ingest, 4 threads x batches of 100, durable: %9.0f statements/s (%llu in %.0fs; %.1f batches/commit)\n",
+  std::printf("ingest, 4 threads x batches of 100, durable: %9.0f statements/s (%llu in %.0fs; %.1f batches/commit; %.0f us CPU each)\n",
               r2, static_cast<unsigned long long>(n), seconds,
-              st.commits - c0 ? static_cast<double>(st.grouped_writes - g0) / (st.commits - c0) : 0.0);
+              st.commits - c0 ? static_cast<double>(st.grouped_writes - g0) / (st.commits - c0) : 0.0, cpu);
 
   for (std::uint64_t target : {std::uint64_t{100000}, total}) {
     if (target > total) continue;

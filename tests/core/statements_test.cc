@@ -301,6 +301,62 @@ TEST_CASE("Group commit: concurrent writers all land, sharing commits", "[statem
   CHECK(st.grouped_writes >= kThreads * kEach);
 }
 
+TEST_CASE("Group commit: a failing op leaves no trace and does not fail its group",
+          "[statements][concurrency]") {
+  // Writers whose batch ends in a conflicting statement share commit groups
+  // with writers that succeed: each failed batch stores nothing (Data 2.1.2:
+  // batches are all-or-nothing), every other write lands, and the stored
+  // sequence stays gap-free.
+  TestStore ts;
+  const std::string taken = Uuid4(1);
+  REQUIRE(ts->PutStatements({}, "{\"id\":\"" + taken + "\"," +
+                                    Statement("a@example.com", kVerb, kAct).substr(1),
+                            nullptr).ok());
+  constexpr int kThreads = 12, kEach = 30;
+  std::atomic<int> conflicts{0}, unexpected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = 1000 + t * kEach + i;
+        const std::string first = "{\"id\":\"" + Uuid4(n) + "\"," +
+                                  Statement("t" + std::to_string(n) + "@example.com", kVerb, kAct).substr(1);
+        std::string body = first;
+        const bool failing = (t + i) % 3 == 0;
+        if (failing)  // same id as `taken`, different content: a conflict
+          body = "[" + first + ",{\"id\":\"" + taken + "\"," +
+                 Statement("b@example.com", kVerb, kAct).substr(1) + "]";
+        Status s = ts->PutStatements({}, body, nullptr);
+        if (failing && s.IsConflict()) ++conflicts;
+        else if (failing || !s.ok()) ++unexpected;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(unexpected == 0);
+  const int failed = conflicts.load();
+  CHECK(failed == kThreads * kEach / 3);
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kEach; ++i)
+      CHECK(Get(ts, Uuid4(1000 + t * kEach + i)).empty() == ((t + i) % 3 == 0));
+  StoreStats st;
+  REQUIRE(ts->GetStats(&st).ok());
+  CHECK(st.statements == static_cast<std::uint64_t>(1 + kThreads * kEach - failed));
+  // Gap-free: paging through everything ascending meets each statement once.
+  StatementQuery q;
+  q.ascending = true;
+  q.limit = 50;
+  StatementPage page;
+  REQUIRE(ts->QueryStatements(q, &page).ok());
+  std::size_t seen = page.statements.size();
+  while (!page.more.empty()) {
+    std::string more = page.more;
+    REQUIRE(ts->More(more, &page).ok());
+    seen += page.statements.size();
+  }
+  CHECK(seen == st.statements);
+}
+
 TEST_CASE("The map grows by itself; a hard limit gives NoSpace and no damage", "[statements][limits]") {
   Options o;
   o.initial_map_size = 256 * 1024;
