@@ -70,6 +70,9 @@ struct StatementQuery {
   // Language preference for format=canonical, most preferred first
   // (parsed Accept-Language), e.g. {"fr-CA", "fr", "en"}.
   std::vector<std::string> languages;
+  // Only statements whose authority is this Agent or Group (JSON), as for a
+  // credential limited to statements/read/mine. Unset: no filter.
+  std::optional<std::string> authority;
 };
 
 // One page of query results.
@@ -93,6 +96,9 @@ struct StatementGet {
   StatementFormat format = StatementFormat::kExact;
   bool attachments = false;
   std::vector<std::string> languages;
+  // As StatementQuery::authority: NotFound unless the statement's authority
+  // is this Agent or Group (JSON). Unset: no filter.
+  std::optional<std::string> authority;
 };
 
 // The three document resources of xAPI Communication 2.3, 2.6 and 2.7.
@@ -118,6 +124,20 @@ struct Document {
 struct DocumentPrecondition {
   std::optional<std::string> if_match;       // an ETag, or "*"
   std::optional<std::string> if_none_match;  // an ETag, or "*"
+
+  // What a PUT with neither header is allowed to do.
+  enum class Require {
+    // 3.1.s4.b13: replacing an existing profile document is PreconditionRequired;
+    // state is exempt (3.1.s3).
+    kDefault,
+    // Replacing any existing document, state included, is PreconditionRequired
+    // (what the xAPI 2.0.0 conformance suite expects of state).
+    kToReplace,
+    // As kToReplace, and creating a document is InvalidArgument (3.1.s3.b1 makes
+    // the headers a client MUST for the profile resources).
+    kAlways,
+  };
+  Require require = Require::kDefault;
 };
 
 // Which documents to list (GET without an id).
@@ -201,7 +221,14 @@ class Store {
   virtual Status DeleteDocument(const DocumentKey& key, const DocumentPrecondition& pre) = 0;
 
   // The ids of the documents under query.key, optionally updated since.
-  virtual Status ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids) = 0;
+  // `newest_ms` (optional) receives the newest `updated_ms` among the listed
+  // documents, for a multiple-document Last-Modified (Communication 2.2.s6.b2);
+  // 0 when none is listed.
+  virtual Status ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids,
+                               std::int64_t* newest_ms) = 0;
+  Status ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids) {
+    return ListDocuments(query, ids, nullptr);
+  }
 
   // ---- Agents and activities (xAPI Communication 2.4, 2.5) ----
 

@@ -432,8 +432,17 @@ class DocumentOp final : public WriteOp {
       case Method::kPut:
         // Communication 3.1.s4.b13-b15: the profile resources need If-Match
         // or If-None-Match to replace an existing document; State is exempt
-        // (3.1.s3).
-        if (exists && key_.kind != DocumentKind::kState && !pre_.if_match && !pre_.if_none_match) {
+        // (3.1.s3) unless the caller asks otherwise.
+        if (!exists && pre_.require == DocumentPrecondition::Require::kAlways && !pre_.if_match &&
+            !pre_.if_none_match) {
+          return Status::InvalidArgument(
+              std::string("If-Match: a PUT to the ") + ResourceName(key_.kind) +
+              " resource must carry If-Match or If-None-Match (If-None-Match: * to create \"" +
+              key_.id + "\")");
+        }
+        if (exists && !pre_.if_match && !pre_.if_none_match &&
+            (key_.kind != DocumentKind::kState ||
+             pre_.require != DocumentPrecondition::Require::kDefault)) {
           return Status::PreconditionRequired(
               std::string("the ") + ResourceName(key_.kind) + " document \"" + key_.id +
               "\" already exists: check its current state (GET it), then retry the PUT with the "
@@ -622,7 +631,8 @@ Status StoreImpl::GetDocument(const DocumentKey& key, Document* out) {
   return Status::OK();
 }
 
-Status StoreImpl::ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids) {
+Status StoreImpl::ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids,
+                                std::int64_t* newest_ms) {
   ParsedKey k;
   LRS_RETURN_IF_ERROR(ParseKey(query.key, IdRule::kIgnored, &k));
   std::optional<std::int64_t> since_us;
@@ -633,6 +643,7 @@ Status StoreImpl::ListDocuments(const DocumentListQuery& query, std::vector<std:
     since_us = t.micros;
   }
   ids->clear();
+  if (newest_ms) *newest_ms = 0;
   storage::ReadTxn txn;
   std::uint64_t activity = 0, agent = 0;
   Status s = BeginDocumentRead(this, k, &txn, &activity, &agent);
@@ -648,7 +659,10 @@ Status StoreImpl::ListDocuments(const DocumentListQuery& query, std::vector<std:
     Record r;
     LRS_RETURN_IF_ERROR(DecodeRecord(storage::View(val), &r));
     // Communication 2.3.s4 etc.: "since" is exclusive.
-    if (!since_us || r.updated_ms * 1000 > *since_us) ids->emplace_back(r.id);
+    if (!since_us || r.updated_ms * 1000 > *since_us) {
+      ids->emplace_back(r.id);
+      if (newest_ms) *newest_ms = std::max(*newest_ms, r.updated_ms);
+    }
     s = c.Get(&key, &val, MDB_NEXT);
   }
   if (!s.ok() && !s.IsNotFound()) return s;

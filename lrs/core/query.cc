@@ -30,6 +30,7 @@ struct Plan {
   bool attachments = false;
   bool ascending = false;
   std::vector<std::string> languages;
+  std::uint64_t authority_id = 0;  // nonzero: only statements with this authority
 };
 
 constexpr std::uint8_t kTokenVersion = 1;
@@ -86,7 +87,8 @@ std::string EncodeToken(const Plan& p) {
   std::string s;
   s.push_back(static_cast<char>(kTokenVersion));
   s.push_back(static_cast<char>((p.ascending ? 1 : 0) | (p.attachments ? 2 : 0) |
-                                (p.version == XapiVersion::k1_0_3 ? 4 : 0)));
+                                (p.version == XapiVersion::k1_0_3 ? 4 : 0) |
+                                (p.authority_id != 0 ? 8 : 0)));
   s.push_back(static_cast<char>(p.format));
   PutVarint64(&s, p.limit);
   PutVarint64(&s, p.lo);
@@ -95,6 +97,7 @@ std::string EncodeToken(const Plan& p) {
   for (const auto& k : p.keys) PutLengthPrefixed(&s, k);
   PutVarint64(&s, p.languages.size());
   for (const auto& l : p.languages) PutLengthPrefixed(&s, l);
+  if (p.authority_id != 0) PutVarint64(&s, p.authority_id);
   return Base64UrlEncode(s);
 }
 
@@ -128,6 +131,7 @@ Status DecodeToken(std::string_view token, Plan* p) {
     if (!GetLengthPrefixed(&in, &l)) return kBad;
     p->languages.emplace_back(l);
   }
+  if ((flags & 8) && (!GetVarint64(&in, &p->authority_id) || p->authority_id == 0)) return kBad;
   if (!in.empty()) return kBad;
   return Status::OK();
 }
@@ -419,6 +423,19 @@ static Status BuildPlan(StoreImpl* store, const storage::ReadTxn& txn, const Sta
     plan->keys.push_back(std::move(key));
   }
 
+  if (q.authority) {
+    std::uint64_t id;
+    std::string key;
+    Status s = store->ResolveAuthority(txn, *q.authority, &id, &key);
+    if (s.IsNotFound()) {
+      *empty = true;
+    } else {
+      LRS_RETURN_IF_ERROR(s);
+      plan->authority_id = id;
+      if (!key.empty()) plan->keys.push_back(std::move(key));
+    }
+  }
+
   if (q.since) {
     ParsedTime t;
     if (!ParseIso8601(*q.since, &t)) return Status::InvalidArgument("since: must be an ISO 8601 timestamp");
@@ -458,6 +475,14 @@ static Status RunPlan(StoreImpl* store, const storage::ReadTxn& txn, Plan plan, 
     Status s = txn.Get(Table::kVoided, std::string_view(key, 8), &v);
     if (s.ok()) continue;  // Communication 2.1.4: voided statements are never listed
     if (!s.IsNotFound()) return s;
+    std::string_view rec;
+    LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, std::string_view(key, 8), &rec));
+    if (plan.authority_id != 0) {
+      storage::RecordHeader h;
+      std::string_view body;
+      LRS_RETURN_IF_ERROR(storage::RecordCodec::DecodeHeader(rec, &h, &body));
+      if (h.authority_id != plan.authority_id) continue;
+    }
     if (page->statements.size() == plan.limit) {
       // There is at least one more: continue after the last one returned.
       if (plan.ascending) plan.lo = last + 1;
@@ -465,8 +490,6 @@ static Status RunPlan(StoreImpl* store, const storage::ReadTxn& txn, Plan plan, 
       page->more = EncodeToken(plan);
       return Status::OK();
     }
-    std::string_view rec;
-    LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, std::string_view(key, 8), &rec));
     LRS_RETURN_IF_ERROR(store->RenderRecord(&txn, nullptr, rec, plan.format, plan.languages, &json));
     if (plan.attachments && json.find("\"attachments\"") != std::string::npos)
       LRS_RETURN_IF_ERROR(store->CollectAttachments(txn, json, &attached, &page->attachments));
@@ -474,6 +497,29 @@ static Status RunPlan(StoreImpl* store, const storage::ReadTxn& txn, Plan plan, 
     json.clear();
     last = seq;
   }
+}
+
+Status StoreImpl::ResolveAuthority(const storage::ReadTxn& txn, std::string_view json,
+                                   std::uint64_t* id, std::string* index_key) {
+  json::Document d;
+  LRS_RETURN_IF_ERROR(json::Parse(json, &d, json::Limits{1u << 16, 8}).WithPrefix("authority: "));
+  if (!d.IsObject()) return Status::InvalidArgument("authority: must be an Agent or Group object");
+  // The authority term is "u" + the compact JSON, as the writer interns it.
+  LRS_RETURN_IF_ERROR(LookupTerm(txn, "u" + json::Write(d), id));
+  // Statements are also posted under the authority's identity (or, for an
+  // anonymous Group, its members') in the related-agents index.
+  index_key->clear();
+  std::string term;
+  bool have = AgentTerm(d, &term);
+  const json::Value* members = json::Member(d, "member");
+  if (!have && members && members->IsArray() && !members->Empty())
+    have = AgentTerm((*members)[0], &term);
+  if (!have) return Status::OK();
+  std::uint64_t tid;
+  LRS_RETURN_IF_ERROR(LookupTerm(txn, term, &tid));
+  index_key->assign(1, kIdxRelatedAgent);
+  PutFixed64BE(index_key, tid);
+  return Status::OK();
 }
 
 Status StoreImpl::CollectAttachments(const storage::ReadTxn& txn, std::string_view stmt_json,

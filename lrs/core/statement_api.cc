@@ -134,6 +134,17 @@ Status StoreImpl::GetStatement(const StatementGet& get, std::string* json,
   if (!voided && get.voided) return Status::NotFound("statement " + id.ToString() + " is not voided");
   std::string_view rec;
   LRS_RETURN_IF_ERROR(txn.Get(Table::kStatements, seq, &rec));
+  if (get.authority) {
+    std::uint64_t authority_id;
+    std::string index_key;
+    s = ResolveAuthority(txn, *get.authority, &authority_id, &index_key);
+    storage::RecordHeader h;
+    std::string_view body;
+    if (s.ok()) s = storage::RecordCodec::DecodeHeader(rec, &h, &body);
+    if (s.ok() && h.authority_id != authority_id) s = Status::NotFound("");
+    if (s.IsNotFound()) return Status::NotFound("no statement with id " + id.ToString());
+    LRS_RETURN_IF_ERROR(s);
+  }
   LRS_RETURN_IF_ERROR(RenderRecord(&txn, nullptr, rec, get.format, get.languages, json));
   if (get.attachments && attachments) {
     attachments->clear();

@@ -69,7 +69,9 @@ class StoreImpl final : public Store {
                       Document* out) override;
   Status GetDocument(const DocumentKey& key, Document* out) override;
   Status DeleteDocument(const DocumentKey& key, const DocumentPrecondition& pre) override;
-  Status ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids) override;
+  Status ListDocuments(const DocumentListQuery& query, std::vector<std::string>* ids,
+                       std::int64_t* newest_ms) override;
+  using Store::ListDocuments;  // the two-argument form
   Status GetPerson(std::string_view agent, std::string* person_json) override;
   Status GetActivity(std::string_view activity_id, std::string* activity_json) override;
   Status GetStats(StoreStats* stats) override;
@@ -115,6 +117,12 @@ class StoreImpl final : public Store {
   // Authority JSON by id (read side, cached).
   Status AuthorityJson(const storage::ReadTxn* rtxn, const storage::WriteTxn* wtxn,
                        std::uint64_t id, std::string* json);
+  // The authority id under which statements with authority `json` (an Agent
+  // or Group) are stored, and (when it has one) an index key ('G' kind +
+  // term id) every such statement is posted under. NotFound when no
+  // statement ever had this authority; InvalidArgument when malformed.
+  Status ResolveAuthority(const storage::ReadTxn& txn, std::string_view json, std::uint64_t* id,
+                          std::string* index_key);
 
   // Renders a stored statement record as JSON in `format` (exact when
   // languages are unused). Works in a read or a write transaction.

@@ -40,8 +40,8 @@ Status Parse(std::string_view text, Document* doc, const Limits& limits) {
                             " bytes exceeds the limit of " + std::to_string(limits.max_bytes));
   }
   if (ScanDepth(text, limits.max_depth) > limits.max_depth) {
-    return Status::TooLarge("JSON nesting deeper than " + std::to_string(limits.max_depth) +
-                            " levels");
+    return Status::InvalidArgument("JSON nesting deeper than " +
+                                   std::to_string(limits.max_depth) + " levels");
   }
   // Without kParseStopWhenDoneFlag RapidJSON rejects anything but white
   // space after the value ("The document root must not be followed by

@@ -1,0 +1,270 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+
+#include "lrs/daemon/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <exception>
+#include <memory>
+
+#include "lrs/auth/registry.h"
+#include "lrs/common/time.h"
+#include "lrs/daemon/daemon.h"
+
+namespace lrs::daemon {
+namespace {
+
+std::string TimeOrDash(std::int64_t ms) { return ms == 0 ? "-" : FormatIso8601Millis(ms * 1000); }
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
+int Fail(std::ostream& err, const Status& s) {
+  err << "lrs: " << s.ToString() << "\n";
+  return 1;
+}
+
+Status OpenRegistry(const Config& c, std::unique_ptr<auth::Registry>* out) {
+  auth::RegistryOptions ro;
+  ro.authority_home_page = c.authority_home_page;
+  return auth::Registry::Open(c.data_dir, ro, out);
+}
+
+struct CommandArgs {
+  std::string store{auth::kDefaultStore};
+  std::string label;
+  std::string scopes = "all";
+  std::string key;
+  std::string name;
+  bool json = false;
+};
+
+int CredentialsAdd(const Config& c, const CommandArgs& a, std::ostream& out, std::ostream& err) {
+  auth::NewCredential nc;
+  nc.store = a.store;
+  nc.label = a.label;
+  std::string why;
+  if (!auth::ParseScopes(a.scopes, &nc.scopes, &why))
+    return Fail(err, Status::InvalidArgument("--scopes: " + why));
+  std::unique_ptr<auth::Registry> reg;
+  Status s = OpenRegistry(c, &reg);
+  if (s.ok()) {
+    if (!reg->HasStore(a.store))
+      s = Status::NotFound("no store named \"" + a.store + "\" (create it: lrs stores add " +
+                           a.store + ")");
+  }
+  auth::CredentialInfo info;
+  if (s.ok()) s = reg->AddCredential(nc, &info);
+  if (!s.ok()) return Fail(err, s);
+  const std::string scopes = auth::ScopesToString(info.scopes);
+  if (a.json) {
+    out << "{\"key\":" << Quoted(info.key) << ",\"secret\":" << Quoted(info.secret)
+        << ",\"store\":" << Quoted(info.store) << ",\"label\":" << Quoted(info.label)
+        << ",\"scopes\":" << Quoted(scopes) << "}\n";
+  } else {
+    out << "key:    " << info.key << "\n"
+        << "secret: " << info.secret << "\n"
+        << "store:  " << info.store << "\n"
+        << "scopes: " << scopes << "\n"
+        << "The secret is shown only now; lrs keeps only a salted hash of it.\n";
+  }
+  return 0;
+}
+
+int CredentialsList(const Config& c, const CommandArgs& a, bool store_given, std::ostream& out,
+                    std::ostream& err) {
+  std::unique_ptr<auth::Registry> reg;
+  Status s = OpenRegistry(c, &reg);
+  std::vector<auth::CredentialInfo> list;
+  if (s.ok()) s = reg->ListCredentials(store_given ? a.store : "", &list);
+  if (!s.ok()) return Fail(err, s);
+  if (a.json) {
+    out << "[";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto& k = list[i];
+      out << (i ? "," : "") << "{\"key\":" << Quoted(k.key) << ",\"store\":" << Quoted(k.store)
+          << ",\"label\":" << Quoted(k.label)
+          << ",\"scopes\":" << Quoted(auth::ScopesToString(k.scopes))
+          << ",\"created\":" << Quoted(TimeOrDash(k.created_ms))
+          << ",\"revoked\":" << (k.revoked_ms ? Quoted(TimeOrDash(k.revoked_ms)) : "null") << "}";
+    }
+    out << "]\n";
+    return 0;
+  }
+  out << "KEY                  STORE        CREATED                   REVOKED                   "
+         "SCOPES  LABEL\n";
+  for (const auto& k : list) {
+    std::string key = k.key, store = k.store;
+    key.resize(std::max<std::size_t>(key.size(), 20), ' ');
+    store.resize(std::max<std::size_t>(store.size(), 12), ' ');
+    std::string created = TimeOrDash(k.created_ms), revoked = TimeOrDash(k.revoked_ms);
+    created.resize(std::max<std::size_t>(created.size(), 25), ' ');
+    revoked.resize(std::max<std::size_t>(revoked.size(), 25), ' ');
+    out << key << " " << store << " " << created << " " << revoked << " "
+        << auth::ScopesToString(k.scopes) << "  " << k.label << "\n";
+  }
+  return 0;
+}
+
+int StoresList(const Config& c, bool json, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<auth::Registry> reg;
+  Status s = OpenRegistry(c, &reg);
+  std::vector<auth::StoreInfo> list;
+  if (s.ok()) s = reg->ListStores(&list);
+  if (!s.ok()) return Fail(err, s);
+  if (json) out << "[";
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (json) {
+      out << (i ? "," : "") << "{\"name\":" << Quoted(list[i].name)
+          << ",\"created\":" << Quoted(TimeOrDash(list[i].created_ms)) << "}";
+    } else {
+      out << list[i].name << "\t" << TimeOrDash(list[i].created_ms) << "\n";
+    }
+  }
+  if (json) out << "]\n";
+  return 0;
+}
+
+}  // namespace
+
+int Serve(const Config& config, std::ostream& out, std::ostream& err) {
+  boost::asio::io_context io;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::unique_ptr<Daemon> d;
+  Status s = Daemon::Open(config, &d);
+  if (s.ok()) s = d->Start();
+  if (!s.ok()) return Fail(err, s);
+  const std::string endpoint = d->Endpoint();
+  out << "lrs: listening on " << endpoint << "\n";
+  if (const auto& dev = d->dev_credential()) {
+    out << "lrs: first start: created a credential for store \"" << dev->store
+        << "\" (all scopes). The secret is shown only now:\n"
+        << "lrs:   key:    " << dev->key << "\n"
+        << "lrs:   secret: " << dev->secret << "\n"
+        << "lrs:   try:    curl -u '" << dev->key << ":" << dev->secret
+        << "' -H 'X-Experience-API-Version: 2.0.0' " << endpoint << "statements\n"
+        << "lrs: more credentials: lrs credentials add --data " << config.data_dir << "\n";
+  }
+  out.flush();
+  int signo = 0;
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (!ec) signo = sig;
+  });
+  io.run();
+  d->logger()->Log(LogLevel::kInfo, "signal received",
+                   {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  d->Stop(config.shutdown_grace);
+  d.reset();  // closes the stores
+  return 0;
+}
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const EnvLookup& env) {
+  try {
+    CLI::App app{"lrs: an xAPI Learning Record Store", "lrs"};
+    app.require_subcommand(1);
+    FlagOverrides flags;
+    std::string data, config_file;
+    CLI::Option* data_opt =
+        app.add_option("--data", data, "Data directory (default ./lrs-data; env LRS_DATA)");
+    CLI::Option* config_opt =
+        app.add_option("--config", config_file, "TOML config file (env LRS_CONFIG)");
+
+    CLI::App* serve = app.add_subcommand("serve", "Serve the xAPI HTTP API");
+    std::string listen, tls_cert, tls_key, log_level, log_format, log_file;
+    int io_threads = 0, worker_threads = 0;
+    CLI::Option* o_listen =
+        serve->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
+    CLI::Option* o_cert = serve->add_option("--tls-cert", tls_cert, "PEM certificate (HTTPS)");
+    CLI::Option* o_key = serve->add_option("--tls-key", tls_key, "PEM private key (HTTPS)");
+    CLI::Option* o_level =
+        serve->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
+    CLI::Option* o_format = serve->add_option("--log-format", log_format, "json|text");
+    CLI::Option* o_file = serve->add_option("--log-file", log_file, "log file (default stderr)");
+    CLI::Option* o_io = serve->add_option("--io-threads", io_threads, "socket I/O threads");
+    CLI::Option* o_workers =
+        serve->add_option("--worker-threads", worker_threads, "request threads");
+
+    CommandArgs a;
+    CLI::App* creds = app.add_subcommand("credentials", "Manage credentials");
+    creds->require_subcommand(1);
+    CLI::App* cadd =
+        creds->add_subcommand("add", "Create a credential (prints key and secret once)");
+    cadd->add_option("--store", a.store, "Store the credential belongs to (default: default)");
+    cadd->add_option("--label", a.label, "Human name, also the authority's name");
+    cadd->add_option("--scopes", a.scopes, "xAPI scopes, comma-separated (default: all)");
+    cadd->add_flag("--json", a.json, "Print JSON");
+    CLI::App* clist = creds->add_subcommand("list", "List credentials (never secrets)");
+    CLI::Option* list_store = clist->add_option("--store", a.store, "Only this store's");
+    clist->add_flag("--json", a.json, "Print JSON");
+    CLI::App* crevoke = creds->add_subcommand("revoke", "Revoke a credential at once");
+    crevoke->add_option("KEY", a.key, "Credential key")->required();
+
+    CLI::App* stores = app.add_subcommand("stores", "Manage stores (tenants)");
+    stores->require_subcommand(1);
+    CLI::App* sadd = stores->add_subcommand("add", "Create a store");
+    sadd->add_option("NAME", a.name, "[a-z0-9][a-z0-9_-]{0,62}")->required();
+    CLI::App* slist = stores->add_subcommand("list", "List stores");
+    slist->add_flag("--json", a.json, "Print JSON");
+
+    // --data and --config are accepted after any subcommand.
+    for (CLI::App* sub : {serve, creds, cadd, clist, crevoke, stores, sadd, slist})
+      sub->fallthrough();
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
+    try {
+      app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e, out, err) == 0 ? 0 : 2;  // --help: 0; usage errors: 2
+    }
+
+    if (data_opt->count()) flags.data_dir = data;
+    if (config_opt->count()) flags.config_file = config_file;
+    if (o_listen->count()) flags.listen = listen;
+    if (o_cert->count()) flags.tls_cert = tls_cert;
+    if (o_key->count()) flags.tls_key = tls_key;
+    if (o_level->count()) flags.log_level = log_level;
+    if (o_format->count()) flags.log_format = log_format;
+    if (o_file->count()) flags.log_file = log_file;
+    if (o_io->count()) flags.io_threads = io_threads;
+    if (o_workers->count()) flags.worker_threads = worker_threads;
+
+    Config config;
+    Status s = ResolveConfig(flags, env, &config);
+    if (!s.ok()) return Fail(err, s);
+
+    if (serve->parsed()) return Serve(config, out, err);
+    if (cadd->parsed()) return CredentialsAdd(config, a, out, err);
+    if (clist->parsed()) return CredentialsList(config, a, list_store->count() > 0, out, err);
+    if (crevoke->parsed()) {
+      std::unique_ptr<auth::Registry> reg;
+      s = OpenRegistry(config, &reg);
+      if (s.ok()) s = reg->RevokeCredential(a.key);
+      if (!s.ok()) return Fail(err, s);
+      out << "lrs: revoked credential " << a.key << "\n";
+      return 0;
+    }
+    if (sadd->parsed()) {
+      std::unique_ptr<auth::Registry> reg;
+      s = OpenRegistry(config, &reg);
+      if (s.ok()) s = reg->AddStore(a.name);
+      if (!s.ok()) return Fail(err, s);
+      out << "lrs: added store " << a.name << "\n";
+      return 0;
+    }
+    if (slist->parsed()) return StoresList(config, a.json, out, err);
+    err << app.help();
+    return 2;
+  } catch (const std::exception& e) {
+    err << "lrs: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace lrs::daemon

@@ -1,0 +1,123 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// lrs::daemon::Daemon: what `lrs serve` runs. It owns the credentials
+// registry, the stores (opened lazily, one lrs::Store and one
+// api::XapiService per store, kept open), the HTTP server, metrics and logs.
+//
+// Routing (Handle):
+//   GET /health     200 {"status":"ok"}, no credentials
+//   GET /metrics    Prometheus text, no credentials; served to loopback
+//                   clients only unless metrics_loopback_only is false
+//   /xapi/...       OPTIONS: CORS preflight (no credentials). Otherwise the
+//                   1.0.3 alternate syntax is decoded, credentials checked
+//                   (except for public resources: GET /xapi/about), and the
+//                   request served by the principal's store. CORS headers on
+//                   every /xapi response, errors included.
+//   anything else   404 JSON error
+//
+// Thread safety: Handle and Observe may be called concurrently (they are
+// the server's handler and observer); Start/Stop/Wait from one thread.
+
+#ifndef LRS_DAEMON_DAEMON_H_
+#define LRS_DAEMON_DAEMON_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "lrs/api/service.h"
+#include "lrs/auth/registry.h"
+#include "lrs/daemon/config.h"
+#include "lrs/daemon/logging.h"
+#include "lrs/daemon/metrics.h"
+#include "lrs/http/server.h"
+#include "lrs/store.h"
+
+namespace lrs::daemon {
+
+class Daemon {
+ public:
+  // Opens the logs, the registry of config.data_dir (creating it), applies
+  // LRS_BOOTSTRAP_CREDENTIAL, creates the development credential at first
+  // start (config.dev_credential and no credential for the default store)
+  // and opens the default store. Does not listen yet.
+  static Status Open(const Config& config, std::unique_ptr<Daemon>* out);
+  // Stops the server (if started) and closes the stores.
+  ~Daemon();
+
+  // Binds config.server.listen and serves. OK iff listening.
+  Status Start();
+  // The bound port (after Start).
+  std::uint16_t port() const;
+  // "http://HOST:PORT/xapi/" (https with TLS), with the bound port.
+  std::string Endpoint() const;
+  // Graceful stop: in-flight requests get up to `grace`. Idempotent.
+  void Stop(std::chrono::milliseconds grace);
+
+  // Serves one request without a socket (the server's handler).
+  http::Response Handle(http::Request& req);
+  // Accounts one written response: access log and metrics (the server's
+  // observer).
+  void Observe(const http::Exchange& exchange);
+  // The Prometheus exposition text.
+  std::string MetricsText();
+
+  auth::Registry* registry() { return registry_.get(); }
+  Logger* logger() { return logger_.get(); }
+  // The credential created at this first start, with its secret; nullopt
+  // when none was created.
+  const std::optional<auth::CredentialInfo>& dev_credential() const { return dev_credential_; }
+
+ private:
+  struct StoreSlot {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<api::XapiService> service;
+  };
+  // What Handle learned about a request, for Observe.
+  struct RequestNote {
+    std::string store;
+    std::string key;
+    // Identify the request, so a note left by an exchange whose response
+    // was never written cannot be taken for another's.
+    std::string method;
+    std::string path;
+    std::string remote;
+  };
+
+  explicit Daemon(Config config) : config_(std::move(config)) {}
+  Status PrepareCredentials();
+  // The service of store `name`, opening the store at first use.
+  Status ServiceFor(const std::string& name, api::XapiService** out);
+  http::Response HandleXapi(http::Request& req, RequestNote* note);
+  http::Response HandleMetrics(const http::Request& req);
+
+  const Config config_;
+  std::unique_ptr<Logger> logger_;
+  std::unique_ptr<auth::Registry> registry_;
+  std::optional<auth::CredentialInfo> dev_credential_;
+  Metrics metrics_;
+
+  std::shared_mutex stores_mu_;
+  std::map<std::string, StoreSlot> stores_;  // GUARDED_BY(stores_mu_)
+
+  std::mutex notes_mu_;
+  std::unordered_map<const http::Request*, RequestNote> notes_;  // GUARDED_BY(notes_mu_)
+
+  std::unique_ptr<http::Server> server_;
+  bool stopped_ = false;
+};
+
+// Splits "HOST:PORT" (HOST may be "[v6]"); false when malformed.
+bool SplitHostPort(const std::string& listen, std::string* host, std::uint16_t* port);
+// True for 127.0.0.0/8, ::1 and ::ffff:127.x peers ("address:port").
+bool IsLoopbackPeer(std::string_view remote);
+
+}  // namespace lrs::daemon
+
+#endif  // LRS_DAEMON_DAEMON_H_

@@ -1,0 +1,65 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// HTTP request and response as plain values: what lrs/http hands to a
+// handler and takes back. Transport only; no xAPI semantics here. The same
+// types serve the daemon, the in-app local endpoint and tests (handlers can
+// be called directly, without a socket).
+
+#ifndef LRS_HTTP_MESSAGE_H_
+#define LRS_HTTP_MESSAGE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lrs::http {
+
+// Header fields in arrival order. Names compare case-insensitively.
+class Headers {
+ public:
+  // The first value of `name`, or nullopt.
+  std::optional<std::string_view> Get(std::string_view name) const;
+  // Number of fields named `name` (repeated headers are a client error for
+  // some xAPI headers).
+  int Count(std::string_view name) const;
+  // Replaces every field named `name` by one.
+  void Set(std::string_view name, std::string_view value);
+  void Add(std::string_view name, std::string_view value);
+  void Remove(std::string_view name);
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// Case-insensitive ASCII comparison (header names, tokens).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+struct Request {
+  std::string method;  // as sent, e.g. "GET"
+  std::string path;    // percent-decoded path, without the query: "/xapi/statements"
+  std::string query;   // raw query string after '?', not decoded; empty when none
+  Headers headers;
+  std::string body;
+  std::string remote;  // peer "address:port", for logs
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+};
+
+// Decodes an application/x-www-form-urlencoded string (also a URL query):
+// '+' is a space, %XX escapes are decoded. Pairs keep their order; a
+// parameter may repeat. Returns false on a malformed escape.
+bool ParseForm(std::string_view text, std::vector<std::pair<std::string, std::string>>* out);
+
+// Percent-encodes for a query component (RFC 3986 unreserved kept).
+std::string UrlEncode(std::string_view text);
+
+}  // namespace lrs::http
+
+#endif  // LRS_HTTP_MESSAGE_H_

@@ -1,0 +1,184 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+
+#include "lrs/daemon/config.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "tests/support/test_util.h"
+
+namespace lrs::daemon {
+namespace {
+
+using lrs::testing::TempDir;
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string WriteFile(const TempDir& dir, const std::string& text) {
+  std::filesystem::create_directories(dir.path());
+  std::string path = dir.path() + "/lrs.toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST_CASE("Config: defaults without file, environment or flags", "[daemon]") {
+  Config c;
+  REQUIRE(ResolveConfig(FlagOverrides(), FakeEnv({}), &c).ok());
+  CHECK(c.data_dir == "./lrs-data");
+  CHECK(c.server.listen == "127.0.0.1:8080");
+  CHECK(c.log.format == "json");
+  CHECK(c.log.level == "info");
+  CHECK(c.log.file.empty());
+  CHECK(c.authority_home_page == "http://localhost/lrs/credentials");
+  CHECK(c.bootstrap_credential.empty());
+  CHECK(c.store.sync);
+}
+
+TEST_CASE("Config: file, then environment, then flags", "[daemon]") {
+  TempDir dir;
+  const std::string path = WriteFile(dir, R"(
+# comment
+data_dir = "/file/data"
+[server]
+listen = "127.0.0.1:9000"
+worker_threads = 8
+[tls]
+cert_file = "c.pem"
+key_file = "k.pem"
+[limits]
+max_body_bytes = 1000
+idle_timeout_ms = 1500
+[log]
+level = "warn"
+format = "text"
+file = "/file/log"
+[auth]
+authority_home_page = "https://lrs.example.com/keys"
+dev_credential = false
+[metrics]
+loopback_only = false
+[store]
+sync = false
+)");
+  FlagOverrides flags;
+  flags.config_file = path;
+  Config c;
+  REQUIRE(ResolveConfig(flags, FakeEnv({}), &c).ok());
+  CHECK(c.data_dir == "/file/data");
+  CHECK(c.server.listen == "127.0.0.1:9000");
+  CHECK(c.server.worker_threads == 8);
+  CHECK(c.server.tls_cert_file == "c.pem");
+  CHECK(c.server.max_body_bytes == 1000);
+  CHECK(c.server.idle_timeout == std::chrono::milliseconds(1500));
+  CHECK(c.log.level == "warn");
+  CHECK(c.log.format == "text");
+  CHECK(c.authority_home_page == "https://lrs.example.com/keys");
+  CHECK_FALSE(c.dev_credential);
+  CHECK_FALSE(c.metrics_loopback_only);
+  CHECK_FALSE(c.store.sync);
+
+  auto env = FakeEnv({{"LRS_DATA", "/env/data"},
+                      {"LRS_LISTEN", "127.0.0.1:9100"},
+                      {"LRS_LOG_LEVEL", "debug"},
+                      {"LRS_WORKER_THREADS", "4"},
+                      {"LRS_SYNC", "true"},
+                      {"LRS_BOOTSTRAP_CREDENTIAL", "k:s"}});
+  REQUIRE(ResolveConfig(flags, env, &c).ok());
+  CHECK(c.data_dir == "/env/data");
+  CHECK(c.server.listen == "127.0.0.1:9100");
+  CHECK(c.log.level == "debug");
+  CHECK(c.log.format == "text");  // from the file: no env override
+  CHECK(c.server.worker_threads == 4);
+  CHECK(c.store.sync);
+  CHECK(c.bootstrap_credential == "k:s");
+
+  flags.data_dir = "/flag/data";
+  flags.listen = "127.0.0.1:0";
+  flags.worker_threads = 2;
+  REQUIRE(ResolveConfig(flags, env, &c).ok());
+  CHECK(c.data_dir == "/flag/data");
+  CHECK(c.server.listen == "127.0.0.1:0");
+  CHECK(c.server.worker_threads == 2);
+  CHECK(c.log.level == "debug");  // env, no flag
+
+  // LRS_CONFIG names the file when --config is absent.
+  Config c2;
+  REQUIRE(ResolveConfig(FlagOverrides(), FakeEnv({{"LRS_CONFIG", path}}), &c2).ok());
+  CHECK(c2.data_dir == "/file/data");
+}
+
+TEST_CASE("Config: errors name the file and key", "[daemon]") {
+  TempDir dir;
+  Config c;
+  FlagOverrides flags;
+  flags.config_file = WriteFile(dir, "[server]\nlisen = \"x\"\n");
+  Status s = ResolveConfig(flags, FakeEnv({}), &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("server.lisen: unknown key") != std::string::npos);
+
+  flags.config_file = WriteFile(dir, "[server]\nworker_threads = \"many\"\n");
+  s = ResolveConfig(flags, FakeEnv({}), &c);
+  CHECK(s.message().find("server.worker_threads") != std::string::npos);
+
+  flags.config_file = WriteFile(dir, "[server\nlisten=1\n");
+  CHECK(ResolveConfig(flags, FakeEnv({}), &c).IsInvalidArgument());
+
+  flags.config_file = WriteFile(dir, "server = 3\n");
+  CHECK(ResolveConfig(flags, FakeEnv({}), &c).IsInvalidArgument());
+
+  flags.config_file = dir.path() + "/missing.toml";
+  CHECK_FALSE(ResolveConfig(flags, FakeEnv({}), &c).ok());
+
+  flags.config_file.reset();
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_WORKER_THREADS", "x"}}), &c).IsInvalidArgument());
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_SYNC", "maybe"}}), &c).IsInvalidArgument());
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_LOG_LEVEL", "loud"}}), &c).IsInvalidArgument());
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_LISTEN", "8080"}}), &c).IsInvalidArgument());
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_LISTEN", "h:99999"}}), &c).IsInvalidArgument());
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_AUTHORITY_HOME_PAGE", "urn:lrs:x"}}), &c)
+            .IsInvalidArgument());
+  CHECK(ResolveConfig(flags, FakeEnv({{"LRS_TLS_CERT", "c.pem"}}), &c).IsInvalidArgument());
+  s = ResolveConfig(flags, FakeEnv({{"LRS_BOOTSTRAP_CREDENTIAL", "only-a-secret-like-value"}}), &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("only-a-secret") == std::string::npos);
+}
+
+TEST_CASE("Config: the documented example file loads and equals the defaults", "[daemon]") {
+  std::filesystem::path here(__FILE__);
+  std::filesystem::path example =
+      here.parent_path().parent_path().parent_path() / "docs" / "lrs.example.toml";
+  REQUIRE(std::filesystem::exists(example));
+  Config c;
+  Status s = LoadConfigFile(example.string(), &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  Config d;
+  CHECK(c.data_dir == d.data_dir);
+  CHECK(c.server.listen == d.server.listen);
+  CHECK(c.server.io_threads == d.server.io_threads);
+  CHECK(c.server.worker_threads == d.server.worker_threads);
+  CHECK(c.server.max_body_bytes == d.server.max_body_bytes);
+  CHECK(c.server.max_header_bytes == d.server.max_header_bytes);
+  CHECK(c.server.header_timeout == d.server.header_timeout);
+  CHECK(c.server.body_timeout == d.server.body_timeout);
+  CHECK(c.server.idle_timeout == d.server.idle_timeout);
+  CHECK(c.server.max_connections == d.server.max_connections);
+  CHECK(c.shutdown_grace == d.shutdown_grace);
+  CHECK(c.authority_home_page == d.authority_home_page);
+  CHECK(c.store.initial_map_size == d.store.initial_map_size);
+  CHECK(c.store.max_group_writers == d.store.max_group_writers);
+  CHECK(c.store.max_query_limit == d.store.max_query_limit);
+  CHECK(c.store.max_readers == d.store.max_readers);
+  CHECK(Validate(c).ok());
+}
+
+}  // namespace
+}  // namespace lrs::daemon
