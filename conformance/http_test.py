@@ -124,6 +124,16 @@ class Requests(LrsTestCase):
         self.assertTrue(data.startswith(b"HTTP/1.1 400"), data)
         self.assertEqual(self.client.get("/health", auth=None, version=None).status, 200)
 
+    def test_responses_carry_an_http_date(self):
+        # RFC 9110 6.6.1; clients compare it with Consistent-Through.
+        import email.utils
+        r = self.client.get("statements", params={"limit": "1"})
+        self.assertIsNotNone(email.utils.parsedate_to_datetime(r.header("Date")))
+
+    def test_3_3_unversioned_request_answer_names_a_version(self):
+        r = self.client.get("statements", version=None)
+        self.assertEqual(r.header("X-Experience-API-Version"), "2.0.0")
+
     # ---- Operations ----
 
     def test_health(self):

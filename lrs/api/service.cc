@@ -134,23 +134,25 @@ Response XapiService::Handle(const Request& req, const auth::Principal& who) {
 
   // Communication 3.3: every request carries X-Experience-API-Version; the
   // about resource is the exception (clients call it to learn versions).
+  // Every response carries the header too: the request's version, or for a
+  // request without a usable one, options_.unversioned_response_version.
   XapiVersion version = XapiVersion::k2_0_0;
   const bool about = resource == "about";
+  auto reject = [this](std::string message) {
+    Response r = ErrorResponse(Status::InvalidArgument(message));
+    r.headers.Set(kVersionHeader, XapiVersionString(options_.unversioned_response_version));
+    return r;
+  };
   const int count = req.headers.Count(kVersionHeader);
-  if (count > 1 && !about) {
-    return ErrorResponse(
-        Status::InvalidArgument("X-Experience-API-Version: the header must appear once"));
-  }
-  if (count == 0 && !about) {
-    return ErrorResponse(Status::InvalidArgument(
-        "X-Experience-API-Version: the header is required (1.0.3 or 2.0.0)"));
-  }
+  if (count > 1 && !about) return reject("X-Experience-API-Version: the header must appear once");
+  if (count == 0 && !about)
+    return reject("X-Experience-API-Version: the header is required (1.0.3 or 2.0.0)");
   // About 2.8.s5.b4: the about resource never rejects a request because of
   // its version header.
   if (count == 1 && !ParseXapiVersion(*req.headers.Get(kVersionHeader), &version) && !about) {
-    return ErrorResponse(Status::InvalidArgument(
-        "X-Experience-API-Version: unsupported version \"" +
-        std::string(*req.headers.Get(kVersionHeader)) + "\" (this LRS serves 1.0.3 and 2.0.0)"));
+    return reject("X-Experience-API-Version: unsupported version \"" +
+                  std::string(*req.headers.Get(kVersionHeader)) +
+                  "\" (this LRS serves 1.0.3 and 2.0.0)");
   }
 
   Context ctx{req, who, store_, version, {}, options_.base_path, resource};

@@ -24,6 +24,11 @@ struct ServiceOptions {
   // Path prefix of the xAPI endpoint; requests reach Handle with paths
   // below it ("/xapi/statements").
   std::string base_path = "/xapi";
+  // The X-Experience-API-Version of the 400 answering a request that has no
+  // usable version header. Each version's spec wants its own value there
+  // (1.0.3 Communication 3.3.s3.b2; 2.0.0 the same rule with 2.0.0): an LRS
+  // serving both must pick one. The newest by default.
+  XapiVersion unversioned_response_version = XapiVersion::k2_0_0;
 };
 
 class XapiService {

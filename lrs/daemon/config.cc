@@ -77,13 +77,14 @@ Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
     if (root.is_table() && root.as_table().count(name)) return root.as_table().at(name);
     return kEmpty;
   };
-  for (const char* name : {"server", "tls", "limits", "log", "auth", "metrics", "store"}) {
+  for (const char* name : {"server", "tls", "limits", "log", "auth", "xapi", "metrics", "store"}) {
     if (!sub(name).is_table())
       return Status::InvalidArgument(file + ": [" + name + "] must be a table");
   }
   TableReader top(root, "", file);
   top.String("data_dir", &c->data_dir);
-  top.CheckKnown({"data_dir", "server", "tls", "limits", "log", "auth", "metrics", "store"});
+  top.CheckKnown(
+      {"data_dir", "server", "tls", "limits", "log", "auth", "xapi", "metrics", "store"});
 
   TableReader server(sub("server"), "server.", file);
   server.String("listen", &c->server.listen);
@@ -119,6 +120,15 @@ Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
   auth.Bool("dev_credential", &c->dev_credential);
   auth.CheckKnown({"authority_home_page", "dev_credential"});
 
+  TableReader xapi(sub("xapi"), "xapi.", file);
+  std::string unversioned;
+  xapi.String("unversioned_response_version", &unversioned);
+  xapi.CheckKnown({"unversioned_response_version"});
+  if (xapi.status().ok() && !unversioned.empty() &&
+      !ParseXapiVersion(unversioned, &c->unversioned_response_version))
+    return Status::InvalidArgument(
+        "xapi.unversioned_response_version: expected 2.0.0 or 1.0.3, got \"" + unversioned + "\"");
+
   TableReader metrics(sub("metrics"), "metrics.", file);
   metrics.Bool("enabled", &c->metrics);
   metrics.Bool("loopback_only", &c->metrics_loopback_only);
@@ -134,7 +144,7 @@ Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
   store.CheckKnown({"sync", "initial_map_size", "max_map_size", "max_group_writers",
                     "max_query_limit", "max_readers"});
 
-  for (const TableReader* r : {&top, &server, &tls, &limits, &log, &auth, &metrics, &store}) {
+  for (const TableReader* r : {&top, &server, &tls, &limits, &log, &auth, &xapi, &metrics, &store}) {
     LRS_RETURN_IF_ERROR(r->status());
   }
   return Status::OK();
@@ -199,6 +209,11 @@ Status ApplyEnv(const EnvLookup& env, Config* c) {
   str("LRS_LOG_FILE", &c->log.file);
   str("LRS_AUTHORITY_HOME_PAGE", &c->authority_home_page);
   str("LRS_BOOTSTRAP_CREDENTIAL", &c->bootstrap_credential);
+  if (auto v = env("LRS_UNVERSIONED_RESPONSE_VERSION")) {
+    if (!ParseXapiVersion(*v, &c->unversioned_response_version))
+      return Status::InvalidArgument(
+          "LRS_UNVERSIONED_RESPONSE_VERSION: expected 2.0.0 or 1.0.3, got \"" + *v + "\"");
+  }
   if (auto v = env("LRS_IO_THREADS"))
     LRS_RETURN_IF_ERROR(ParseInt("LRS_IO_THREADS", *v, 1, &c->server.io_threads));
   if (auto v = env("LRS_WORKER_THREADS"))

@@ -35,6 +35,7 @@
 #include "lrs/http/server.h"
 #include "lrs/options.h"
 #include "lrs/status.h"
+#include "lrs/xapi.h"
 
 namespace lrs::daemon {
 
@@ -60,6 +61,9 @@ struct Config {
   // Serve GET /metrics; to loopback clients only unless false.
   bool metrics = true;
   bool metrics_loopback_only = true;
+  // X-Experience-API-Version of the 400 for a request without a usable
+  // version header ("2.0.0" or "1.0.3"; see api::ServiceOptions).
+  XapiVersion unversioned_response_version = XapiVersion::k2_0_0;
   // Options of every store opened (sync, map sizes, limits).
   Options store;
   // "KEY:SECRET" from LRS_BOOTSTRAP_CREDENTIAL; empty when unset.

@@ -160,6 +160,7 @@ Status Daemon::ServiceFor(const std::string& name, api::XapiService** out) {
   }
   api::ServiceOptions so;
   so.base_path = std::string(kBasePath);
+  so.unversioned_response_version = config_.unversioned_response_version;
   slot.service = std::make_unique<api::XapiService>(slot.store.get(), so);
   *out = slot.service.get();
   stores_.emplace(name, std::move(slot));

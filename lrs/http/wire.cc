@@ -2,6 +2,8 @@
 #include "lrs/http/wire.h"
 
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 
 namespace lrs::http {
 namespace {
@@ -133,6 +135,32 @@ bool SplitTarget(std::string_view target, Request* req) {
   return DecodePath(target, &req->path);
 }
 
+namespace {
+
+// RFC 9110 6.6.1: an origin server with a clock sends Date. Formatted once
+// per second per thread.
+void AppendDate(std::string* out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[40];
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::snprintf(cached, sizeof cached, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    cached_second = now;
+  }
+  out->append("Date: ");
+  out->append(cached);
+  out->append("\r\n");
+}
+
+}  // namespace
+
 std::size_t AppendResponseHead(const Response& resp, const ResponseFraming& framing,
                                std::string* out) {
   int status = resp.status >= 100 && resp.status <= 999 ? resp.status : 500;
@@ -141,13 +169,15 @@ std::size_t AppendResponseHead(const Response& resp, const ResponseFraming& fram
   out->push_back(' ');
   out->append(ReasonPhrase(status));
   out->append("\r\n");
+  AppendDate(out);
   std::string_view handler_length;
   for (const auto& [name, value] : resp.headers.fields()) {
     if (EqualsIgnoreCase(name, "Content-Length")) {
       handler_length = value;
       continue;
     }
-    if (EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding")) {
+    if (EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+        EqualsIgnoreCase(name, "Date")) {
       continue;
     }
     if (name.empty() || !IsSafeFieldText(name) || !IsSafeFieldText(value)) continue;

@@ -37,7 +37,7 @@ struct ResponseFraming {
 // Appends the status line and header block of `resp` (ending in the empty
 // line) to *out. Sets Content-Length from the body (for HEAD: from the body,
 // or the handler's own Content-Length when the body is empty) and
-// Connection; drops the handler's Connection, Content-Length and
+// Connection and Date; drops the handler's Connection, Content-Length, Date and
 // Transfer-Encoding fields and any field with CR, LF or NUL in it. Returns
 // the number of body bytes to send after the head (0 for HEAD, 1xx, 204, 304).
 std::size_t AppendResponseHead(const Response& resp, const ResponseFraming& framing,

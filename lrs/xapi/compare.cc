@@ -215,6 +215,30 @@ bool SameAttachments(const Value& a, const Value& b) {
 
 bool SameStatementBody(const Value& a, const Value& b, bool top_level);
 
+// A duration with its seconds cut to 0.01 s: "PT0.1237S" -> "PT0.12S",
+// "PT1.10S" -> "PT1.1S" (trailing zeros are not precision either).
+std::string DurationToHundredths(std::string_view d) {
+  std::string out(d);
+  std::size_t dot = out.find('.');
+  if (dot == std::string::npos || out.empty() || out.back() != 'S') return out;
+  std::size_t end = out.size() - 1;  // the 'S'
+  std::size_t keep = std::min(end, dot + 3);
+  while (keep > dot + 1 && out[keep - 1] == '0') --keep;
+  if (keep == dot + 1) keep = dot;  // no fraction left
+  out.erase(keep, end - keep);
+  return out;
+}
+
+// Data 4.6 (Duration): precision beyond 0.01 s is not part of a comparison.
+bool SameResult(const Value& a, const Value& b) {
+  return MembersMatch(a, b, [](std::string_view name, const Value* x, const Value* y) {
+    if (x == nullptr || y == nullptr) return false;
+    if (name == "duration" && x->IsString() && y->IsString())
+      return DurationToHundredths(json::View(*x)) == DurationToHundredths(json::View(*y));
+    return json::Equal(*x, *y);
+  });
+}
+
 bool SameObject(const Value& a, const Value& b) {
   if (!a.IsObject() || !b.IsObject()) return json::Equal(a, b);
   std::string_view ta = json::StringOr(a, "objectType", "Activity");
@@ -244,7 +268,8 @@ bool SameStatementBody(const Value& a, const Value& b, bool top_level) {
     if (name == "object") return SameObject(*x, *y);
     if (name == "context") return SameContext(*x, *y);
     if (name == "attachments") return SameAttachments(*x, *y);
-    return json::Equal(*x, *y);  // result (duration as a string, 2.3.1.b8), objectType, ...
+    if (name == "result" && x->IsObject() && y->IsObject()) return SameResult(*x, *y);
+    return json::Equal(*x, *y);  // objectType, ...
   });
 }
 

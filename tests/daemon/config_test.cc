@@ -115,6 +115,20 @@ sync = false
   CHECK(c2.data_dir == "/file/data");
 }
 
+TEST_CASE("Config: the version answered to unversioned requests (Communication 3.3)",
+          "[daemon]") {
+  Config c;
+  REQUIRE(ResolveConfig(FlagOverrides(), FakeEnv({}), &c).ok());
+  CHECK(c.unversioned_response_version == XapiVersion::k2_0_0);
+  REQUIRE(ResolveConfig(FlagOverrides(), FakeEnv({{"LRS_UNVERSIONED_RESPONSE_VERSION", "1.0.3"}}),
+                        &c).ok());
+  CHECK(c.unversioned_response_version == XapiVersion::k1_0_3);
+  Status s = ResolveConfig(FlagOverrides(),
+                           FakeEnv({{"LRS_UNVERSIONED_RESPONSE_VERSION", "0.95"}}), &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("LRS_UNVERSIONED_RESPONSE_VERSION") != std::string::npos);
+}
+
 TEST_CASE("Config: errors name the file and key", "[daemon]") {
   TempDir dir;
   Config c;

@@ -309,6 +309,18 @@ TEST_CASE("Data 2.3.1.b8: Result duration is compared as a string") {
   CHECK_FALSE(Equivalent(Replace(kMatchingStatement, "PT1M30S", "PT90S"), kMatchingStatement));
 }
 
+TEST_CASE("Data 4.6: precision beyond 0.01 s is not part of a duration comparison") {
+  const std::string a = Replace(kMatchingStatement, "PT1M30S", "P1DT12H36M0.12S");
+  CHECK(Equivalent(Replace(kMatchingStatement, "PT1M30S", "P1DT12H36M0.1237S"), a));
+  CHECK(Equivalent(Replace(kMatchingStatement, "PT1M30S", "P1DT12H36M0.129S"), a));
+  CHECK(Equivalent(Replace(kMatchingStatement, "PT1M30S", "P1DT12H36M0.120S"), a));
+  // Truncated, not rounded; and hundredths still count.
+  CHECK_FALSE(Equivalent(Replace(kMatchingStatement, "PT1M30S", "P1DT12H36M0.13S"), a));
+  CHECK_FALSE(Equivalent(Replace(kMatchingStatement, "PT1M30S", "P1DT12H36M0.1S"), a));
+  CHECK(Equivalent(Replace(kMatchingStatement, "PT1M30S", "PT1.10S"),
+                   Replace(kMatchingStatement, "PT1M30S", "PT1.1S")));
+}
+
 TEST_CASE("Data 2.3.1.s9.b2: every other difference counts") {
   const std::pair<std::string_view, std::string_view> changes[] = {
       {"\"success\": true", "\"success\": false"},
