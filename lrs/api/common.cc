@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "lrs/api/context.h"
+#include "lrs/json/json.h"
 
 namespace lrs::api {
 
@@ -89,17 +90,39 @@ bool ParseHttpDate(std::string_view text, std::int64_t* epoch_ms) {
   return true;
 }
 
-std::string MediaType(const http::Request& req) {
-  auto ct = req.headers.Get("Content-Type");
-  if (!ct) return {};
-  std::string_view v = *ct;
-  if (auto semi = v.find(';'); semi != std::string_view::npos) v = v.substr(0, semi);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  std::string out(v);
+std::string MediaTypeOf(std::string_view value) {
+  if (auto semi = value.find(';'); semi != std::string_view::npos) value = value.substr(0, semi);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  std::string out(value);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+std::string MediaType(const http::Request& req) {
+  auto ct = req.headers.Get("Content-Type");
+  return ct ? MediaTypeOf(*ct) : std::string();
+}
+
+http::Response MethodNotAllowed(const http::Request& req, std::string_view allowed) {
+  json::Document d;
+  d.SetObject();
+  auto& a = d.GetAllocator();
+  json::Value err(rapidjson::kObjectType);
+  err.AddMember("code", "MethodNotAllowed", a);
+  err.AddMember("status", 405, a);
+  err.AddMember("message",
+                json::StringValue("method: " + req.method.substr(0, 32) +
+                                      " is not allowed on this resource (allowed: " +
+                                      std::string(allowed) + ")",
+                                  a),
+                a);
+  err.AddMember("field", "method", a);
+  d.AddMember("error", err, a);
+  http::Response r = JsonResponse(405, json::Write(d));
+  r.headers.Set("Allow", allowed);
+  return r;
 }
 
 }  // namespace lrs::api

@@ -63,8 +63,13 @@ http::Response NoContent();  // 204
 std::string HttpDate(std::int64_t epoch_ms);
 bool ParseHttpDate(std::string_view text, std::int64_t* epoch_ms);
 
-// The request's Content-Type without parameters, lower-cased ("application/json").
+// "type/subtype" of a header value, lower-cased, without parameters; and
+// that of the request's Content-Type ("application/json").
+std::string MediaTypeOf(std::string_view header_value);
 std::string MediaType(const http::Request& req);
+
+// 405 with an Allow header (RFC 9110 15.5.6) and the JSON error body.
+http::Response MethodNotAllowed(const http::Request& req, std::string_view allowed);
 
 // The handlers, one per resource family.
 http::Response HandleStatements(Context& ctx);        // statements_resource.cc

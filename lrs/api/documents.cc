@@ -129,26 +129,6 @@ bool IsDocumentMethod(std::string_view m) {
 
 bool IsReadMethod(std::string_view m) { return m == "GET" || m == "HEAD"; }
 
-Response MethodNotAllowed(const Request& req, std::string_view allowed) {
-  json::Document d;
-  d.SetObject();
-  auto& a = d.GetAllocator();
-  json::Value err(rapidjson::kObjectType);
-  err.AddMember("code", "MethodNotAllowed", a);
-  err.AddMember("status", 405, a);
-  err.AddMember("message",
-                json::StringValue(
-                    "method: " + req.method.substr(0, 32) +
-                        " is not allowed on this resource (allowed: " + std::string(allowed) + ")",
-                    a),
-                a);
-  err.AddMember("field", "method", a);
-  d.AddMember("error", err, a);
-  Response r = JsonResponse(405, json::Write(d));
-  r.headers.Set("Allow", allowed);
-  return r;
-}
-
 Status RequireReadScope(const auth::Principal& who, std::uint32_t scope) {
   if (auth::AllowsRead(who.scopes, scope)) return Status::OK();
   return Status::Forbidden("the credential lacks the \"" + auth::ScopesToString(scope) +

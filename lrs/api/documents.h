@@ -34,9 +34,6 @@ bool IsDocumentMethod(std::string_view method);
 // True for GET and HEAD.
 bool IsReadMethod(std::string_view method);
 
-// 405 Method Not Allowed (with an Allow header listing `allowed`), JSON body
-// as ErrorResponse gives.
-http::Response MethodNotAllowed(const http::Request& req, std::string_view allowed);
 
 // Forbidden unless the principal may read what `scope` (an auth::Scope bit)
 // guards: the scope itself, all/read or all.

@@ -15,24 +15,7 @@ http::Response Dispatch(Context& ctx) {
   const std::string& m = ctx.req.method;
   if (m == "GET" || m == "HEAD") return HandleStatementsGet(ctx);
   if (m == "PUT" || m == "POST") return HandleStatementsWrite(ctx);
-
-  // 405 with the methods the resource has (RFC 9110 15.5.6).
-  json::Document d;
-  d.SetObject();
-  auto& a = d.GetAllocator();
-  json::Value err(rapidjson::kObjectType);
-  err.AddMember("code", "NotSupported", a);
-  err.AddMember("status", 405, a);
-  err.AddMember("message",
-                json::StringValue("method: " + m +
-                                      " is not allowed on statements; use GET, HEAD, PUT or POST",
-                                  a),
-                a);
-  err.AddMember("field", "method", a);
-  d.AddMember("error", err, a);
-  http::Response r = JsonResponse(405, json::Write(d));
-  r.headers.Set("Allow", "GET, HEAD, PUT, POST");
-  return r;
+  return MethodNotAllowed(ctx.req, "GET, HEAD, PUT, POST");
 }
 
 }  // namespace
