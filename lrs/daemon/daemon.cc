@@ -169,7 +169,6 @@ Status Daemon::ServiceFor(const std::string& name, api::XapiService** out) {
 }
 
 http::Response Daemon::Handle(http::Request& req) {
-  RequestNote note;
   http::Response r;
   const std::string_view path = req.path;
   if (path == "/health") {
@@ -183,24 +182,14 @@ http::Response Daemon::Handle(http::Request& req) {
   } else if (path == "/metrics" && config_.metrics) {
     r = HandleMetrics(req);
   } else if (path == kBasePath || path.substr(0, kBasePath.size() + 1) == "/xapi/") {
-    r = HandleXapi(req, &note);
+    r = HandleXapi(req);
   } else {
     r = JsonError(404, "NotFound", "no such resource (the xAPI endpoint is /xapi/)");
-  }
-  if (!note.store.empty() || !note.key.empty()) {
-    note.method = req.method;
-    note.path = req.path;
-    note.remote = req.remote;
-    std::lock_guard<std::mutex> lock(notes_mu_);
-    // Notes of exchanges never observed (the client went away before the
-    // response was written) would pile up; they are rare, so drop them all.
-    if (notes_.size() > 4096) notes_.clear();
-    notes_.insert_or_assign(&req, std::move(note));
   }
   return r;
 }
 
-http::Response Daemon::HandleXapi(http::Request& req, RequestNote* note) {
+http::Response Daemon::HandleXapi(http::Request& req) {
   http::Response r;
   if (req.method == "OPTIONS") {
     r = api::Preflight(req);  // no credentials: browsers send none here
@@ -225,8 +214,8 @@ http::Response Daemon::HandleXapi(http::Request& req, RequestNote* note) {
     api::XapiService* service = nullptr;
     if (s.ok()) s = ServiceFor(who.store, &service);
     if (s.ok()) {
-      note->store = who.store;
-      note->key = who.key;
+      req.notes.emplace_back("store", who.store);
+      req.notes.emplace_back("key", who.key);
       r = service->Handle(req, who);
     } else {
       r = api::ErrorResponse(s);
@@ -265,17 +254,6 @@ std::string Daemon::MetricsText() {
 
 void Daemon::Observe(const http::Exchange& ex) {
   const http::Request& req = *ex.request;
-  RequestNote note;
-  {
-    std::lock_guard<std::mutex> lock(notes_mu_);
-    if (auto it = notes_.find(&req); it != notes_.end()) {
-      if (it->second.method == req.method && it->second.path == req.path &&
-          it->second.remote == req.remote) {
-        note = std::move(it->second);
-      }
-      notes_.erase(it);
-    }
-  }
   const std::string_view route = RouteOf(req.path, kBasePath);
   metrics_.Record(route, req.method, ex.response->status, ex.duration);
   AccessRecord a;
@@ -285,8 +263,10 @@ void Daemon::Observe(const http::Exchange& ex) {
   a.status = ex.response->status;
   a.duration_us = ex.duration.count();
   a.bytes = ex.response->body.size();
-  a.store = note.store;
-  a.key = note.key;
+  for (const auto& [name, value] : req.notes) {
+    if (name == "store") a.store = value;
+    else if (name == "key") a.key = value;
+  }
   logger_->Access(a);
 }
 

@@ -79,22 +79,13 @@ class Daemon {
     std::unique_ptr<Store> store;
     std::unique_ptr<api::XapiService> service;
   };
-  // What Handle learned about a request, for Observe.
-  struct RequestNote {
-    std::string store;
-    std::string key;
-    // Identify the request, so a note left by an exchange whose response
-    // was never written cannot be taken for another's.
-    std::string method;
-    std::string path;
-    std::string remote;
-  };
-
   explicit Daemon(Config config) : config_(std::move(config)) {}
   Status PrepareCredentials();
   // The service of store `name`, opening the store at first use.
   Status ServiceFor(const std::string& name, api::XapiService** out);
-  http::Response HandleXapi(http::Request& req, RequestNote* note);
+  // Serves /xapi/...; leaves the store and credential key in req.notes for
+  // the access log.
+  http::Response HandleXapi(http::Request& req);
   http::Response HandleMetrics(const http::Request& req);
 
   const Config config_;
@@ -105,9 +96,6 @@ class Daemon {
 
   std::shared_mutex stores_mu_;
   std::map<std::string, StoreSlot> stores_;  // GUARDED_BY(stores_mu_)
-
-  std::mutex notes_mu_;
-  std::unordered_map<const http::Request*, RequestNote> notes_;  // GUARDED_BY(notes_mu_)
 
   std::unique_ptr<http::Server> server_;
   bool stopped_ = false;

@@ -44,6 +44,9 @@ struct Request {
   Headers headers;
   std::string body;
   std::string remote;  // peer "address:port", for logs
+  // What the handler leaves for the Observer of this exchange (e.g. the
+  // store and credential key for access logs). Never sent.
+  std::vector<std::pair<std::string, std::string>> notes;
 };
 
 struct Response {

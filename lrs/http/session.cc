@@ -262,6 +262,7 @@ class Session final : public SessionBase {
     req_.path.clear();
     req_.query.clear();
     req_.body.clear();
+    req_.notes.clear();
     req_.remote = remote_;
     if (parser_ && parser_->has_request_line()) {
       if (!SplitTarget(parser_->target(), &req_)) req_.path.assign(parser_->target());  // raw
@@ -307,6 +308,7 @@ class Session final : public SessionBase {
     }
     // An idle connection keeps no request or response memory.
     req_.body = std::string();
+    req_.notes.clear();
     resp_.body = std::string();
     if (close_after_) return GracefulClose();
     ReadRequest();
