@@ -27,6 +27,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 2;       // Asio threads doing socket I/O
   int worker_threads = 64;  // threads running handlers (they may block)
+  // GET, HEAD and OPTIONS run on the I/O thread that read them, saving two
+  // thread hand-offs per read: their handlers must not block for long.
+  bool inline_reads = true;
   // Limits. A larger body gets 413, larger headers 431, both with a JSON
   // error body; the connection is then closed.
   std::size_t max_body_bytes = std::size_t{64} << 20;
@@ -43,7 +46,8 @@ struct ServerOptions {
   std::string tls_key_file;
 };
 
-// Called once per request on a worker thread; returns the response. HEAD
+// Called once per request on a worker thread (or, with inline_reads, on an
+// I/O thread for GET, HEAD and OPTIONS); returns the response. HEAD
 // responses keep Content-Length but the server sends no body.
 using Handler = std::function<Response(Request&)>;
 

@@ -236,11 +236,23 @@ class Session final : public SessionBase {
     http10_ = parser_->version() < 11;
     head_ = parser_->method() == bhttp::verb::head;
     parser_.reset();
+    if (opts().inline_reads &&
+        (req_.method == "GET" || req_.method == "HEAD" || req_.method == "OPTIONS")) {
+      // Reads never wait for a commit: answered on this I/O thread, without
+      // the two thread hand-offs of the worker pool.
+      CallHandler();
+      return WriteResponse();
+    }
     net::post(shared_->workers, [self = Self()] { self->RunHandler(); });
   }
 
   // On a worker thread.
   void RunHandler() {
+    CallHandler();
+    net::post(executor_, [self = Self()] { self->WriteResponse(); });
+  }
+
+  void CallHandler() {
     if (shared_->hard_stop.load()) {
       resp_ = ErrorResponse(503, "Unavailable", "server is stopping");
     } else {
@@ -252,7 +264,6 @@ class Session final : public SessionBase {
         resp_ = ErrorResponse(500, "Internal", "request handler failed");
       }
     }
-    net::post(executor_, [self = Self()] { self->WriteResponse(); });
   }
 
   // ---- Writing ---------------------------------------------------------------

@@ -150,12 +150,14 @@ inline bool Fetch(std::uint16_t port, std::string_view raw, ClientResponse* out)
   return c.connected() && c.Send(raw) && c.Read(out);
 }
 
-// Options for tests: loopback, port 0, few threads.
+// Options for tests: loopback, port 0, few threads. Every handler runs on
+// the worker pool (tests of inline reads turn inline_reads back on).
 inline ServerOptions TestOptions() {
   ServerOptions o;
   o.listen = "127.0.0.1:0";
   o.io_threads = 1;
   o.worker_threads = 4;
+  o.inline_reads = false;
   return o;
 }
 

@@ -70,6 +70,36 @@ TEST_CASE("Concurrency: blocking handlers run in parallel on the worker pool",
   CHECK(peak.load() >= 2);  // handlers overlapped
 }
 
+TEST_CASE("inline_reads: a GET is answered while every worker is busy with a write",
+          "[http][server][concurrency]") {
+  ServerOptions o = TestOptions();
+  o.inline_reads = true;
+  o.worker_threads = 1;
+  std::promise<void> entered;
+  auto server = StartOrFail(o, [&](Request& req) {
+    if (req.method == "POST") {
+      entered.set_value();
+      return SleepHandler(req, Ms(500));
+    }
+    return SleepHandler(req, Ms(0));
+  });
+  auto writer = std::async(std::launch::async, [&] {
+    RawClient c(server->port());
+    ClientResponse resp;
+    c.Send("POST /w HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    return c.Read(&resp) ? resp.status : 0;
+  });
+  entered.get_future().wait();  // the only worker is now busy for 500 ms
+  auto t0 = std::chrono::steady_clock::now();
+  RawClient c(server->port());
+  ClientResponse resp;
+  REQUIRE(c.Send("GET /r HTTP/1.1\r\nHost: x\r\n\r\n"));
+  REQUIRE(c.Read(&resp));
+  CHECK(resp.status == 200);
+  CHECK(std::chrono::steady_clock::now() - t0 < Ms(400));  // not queued behind the write
+  CHECK(writer.get() == 200);
+}
+
 TEST_CASE("Stop: in-flight request completes, idle closed, new connections refused",
           "[http][server][stop]") {
   ServerOptions o = TestOptions();
