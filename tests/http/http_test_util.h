@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include <catch2/catch.hpp>
+
 #include "lrs/http/message.h"
 #include "lrs/http/server.h"
 
@@ -168,6 +170,17 @@ inline Response EchoHandler(Request& req) {
   if (auto host = req.headers.Get("host")) resp.headers.Set("X-Echo-Host", *host);
   resp.body = req.method + " " + req.path + "?" + req.query + "|" + req.body;
   return resp;
+}
+
+// Starts a server or fails the test (with the Status as context).
+inline std::unique_ptr<Server> StartOrFail(const ServerOptions& o, Handler h = EchoHandler,
+                                           Observer obs = nullptr) {
+  std::unique_ptr<Server> server;
+  Status s = Server::Start(o, std::move(h), std::move(obs), &server);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  REQUIRE(server->port() != 0);
+  return server;
 }
 
 }  // namespace lrs::http::testing

@@ -19,15 +19,8 @@ using testing::EchoHandler;
 using testing::Fetch;
 using testing::Ms;
 using testing::RawClient;
+using testing::StartOrFail;
 using testing::TestOptions;
-
-std::unique_ptr<Server> StartOrFail(const ServerOptions& o, Handler h = EchoHandler) {
-  std::unique_ptr<Server> server;
-  Status s = Server::Start(o, std::move(h), nullptr, &server);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  return server;
-}
 
 // Checks a transport error response: status, JSON body shape, and close.
 void CheckError(RawClient* c, int status, const std::string& code, const std::string& message) {

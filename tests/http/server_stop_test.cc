@@ -18,15 +18,8 @@ namespace {
 using testing::ClientResponse;
 using testing::Ms;
 using testing::RawClient;
+using testing::StartOrFail;
 using testing::TestOptions;
-
-std::unique_ptr<Server> StartOrFail(const ServerOptions& o, Handler h) {
-  std::unique_ptr<Server> server;
-  Status s = Server::Start(o, std::move(h), nullptr, &server);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  return server;
-}
 
 Response SleepHandler(Request& req, Ms ms) {
   std::this_thread::sleep_for(ms);

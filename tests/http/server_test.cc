@@ -19,16 +19,8 @@ using testing::EchoHandler;
 using testing::Fetch;
 using testing::Ms;
 using testing::RawClient;
+using testing::StartOrFail;
 using testing::TestOptions;
-
-std::unique_ptr<Server> StartOrFail(const ServerOptions& o, Handler h, Observer obs = nullptr) {
-  std::unique_ptr<Server> server;
-  Status s = Server::Start(o, std::move(h), std::move(obs), &server);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  REQUIRE(server->port() != 0);
-  return server;
-}
 
 TEST_CASE("Server: echo of method, path, query, headers, body", "[http][server]") {
   std::string remote;
