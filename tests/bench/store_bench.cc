@@ -6,6 +6,8 @@
 //  - query latency p50/p99 per filter at 100k and 1M statements;
 //  - bytes on disk per statement.
 // Usage: bench_store [--dir DIR] [--total N] [--seconds S]
+//        bench_store --ingest T B | --profile T B   (one ingest phase: T threads
+//        putting batches of B, durable or not synced)
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -197,10 +199,14 @@ int main(int argc, char** argv) {
   std::uint64_t total = 1000000;
   double seconds = 10;
   // --profile T B: only T threads putting batches of B without fsync, to
-  // profile the CPU path (e.g. under perf record).
+  // profile the CPU path (e.g. under perf record). --ingest T B: the same,
+  // durable (one ingest phase alone).
   int profile_threads = 0, profile_batch = 0;
+  bool durable_only = false;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--profile") && i + 2 < argc) {
+    if ((!std::strcmp(argv[i], "--profile") || !std::strcmp(argv[i], "--ingest")) &&
+        i + 2 < argc) {
+      durable_only = !std::strcmp(argv[i], "--ingest");
       profile_threads = std::atoi(argv[i + 1]);
       profile_batch = std::atoi(argv[i + 2]);
     }
@@ -212,15 +218,15 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(dir);
   lrs::Options opt;
-  opt.sync = profile_threads == 0;
+  opt.sync = profile_threads == 0 || durable_only;
   std::unique_ptr<lrs::Store> store;
   if (Status s = lrs::Store::Open(opt, dir, &store); !s.ok()) Die(s, "open");
   if (profile_threads > 0) {
     std::uint64_t n;
     double cpu = 0;
     double r = Ingest(store.get(), profile_threads, profile_batch, seconds, 3, &n, &cpu);
-    std::printf("ingest, %d threads x batches of %d, not synced: %.0f statements/s (%.1f us CPU each)\n",
-                profile_threads, profile_batch, r, cpu);
+    std::printf("ingest, %d threads x batches of %d, %s: %.0f statements/s (%.1f us CPU each)\n",
+                profile_threads, profile_batch, durable_only ? "durable" : "not synced", r, cpu);
     store.reset();
     std::filesystem::remove_all(dir);
     return 0;
@@ -237,6 +243,13 @@ int main(int argc, char** argv) {
 
   std::uint64_t n;
   double cpu = 0;
+  // One writer, one statement at a time: every put is one whole durable
+  // commit cycle (data fdatasync, meta fdatasync). A writer waits for its
+  // own cycle, so W writers can never exceed W cycles at once: W / cycle.
+  double r0 = Ingest(store.get(), 1, 1, std::min(seconds, 3.0), 5, &n, &cpu);
+  std::printf("durable commit cycle, 1 writer: %.2f ms (%.0f statements/s); bound for 16 writers\n"
+              "      that each wait for their own commit: %.0f statements/s\n",
+              r0 > 0 ? 1000 / r0 : 0.0, r0, 16 * r0);
   double r1 = Ingest(store.get(), 16, 1, seconds, 1, &n, &cpu);
   lrs::StoreStats st;
   (void)store->GetStats(&st);
