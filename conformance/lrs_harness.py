@@ -31,8 +31,10 @@ LRS_BINARY = None
 class Daemon:
     """One `lrs serve` process on 127.0.0.1 and a free port."""
 
-    def __init__(self, binary, extra_args=(), env=None):
-        self.dir = tempfile.mkdtemp(prefix="lrs-conformance-")
+    def __init__(self, binary, extra_args=(), env=None, data_dir=None):
+        # data_dir: reuse (and keep) this directory, e.g. to restart a daemon.
+        self.keep = data_dir is not None
+        self.dir = data_dir or tempfile.mkdtemp(prefix="lrs-conformance-")
         e = dict(os.environ)
         e["LRS_BOOTSTRAP_CREDENTIAL"] = KEY + ":" + SECRET
         e.update(env or {})
@@ -66,8 +68,15 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode
+
+    def kill(self):
+        """SIGKILL: no shutdown at all (a crash)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
 
 class Response:

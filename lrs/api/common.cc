@@ -54,42 +54,6 @@ http::Response NoContent() {
   return r;
 }
 
-namespace {
-constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-}  // namespace
-
-std::string HttpDate(std::int64_t epoch_ms) {
-  std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
-}
-
-bool ParseHttpDate(std::string_view text, std::int64_t* epoch_ms) {
-  // IMF-fixdate only: "Sun, 06 Nov 1994 08:49:37 GMT".
-  if (text.size() != 29 || text.substr(25) != " GMT") return false;
-  std::string s(text);
-  char day[4] = {0}, mon[4] = {0};
-  std::tm tm{};
-  if (std::sscanf(s.c_str(), "%3s, %2d %3s %4d %2d:%2d:%2d", day, &tm.tm_mday, mon, &tm.tm_year,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 7)
-    return false;
-  int m = -1;
-  for (int i = 0; i < 12; ++i)
-    if (std::strcmp(mon, kMonths[i]) == 0) m = i;
-  if (m < 0) return false;
-  tm.tm_mon = m;
-  tm.tm_year -= 1900;
-  *epoch_ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
-  return true;
-}
-
 std::string MediaTypeOf(std::string_view value) {
   if (auto semi = value.find(';'); semi != std::string_view::npos) value = value.substr(0, semi);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);

@@ -16,6 +16,8 @@
 
 #include "lrs/auth/credentials.h"
 #include "lrs/http/message.h"
+#include "lrs/common/time.h"
+#include "lrs/common/time.h"
 #include "lrs/status.h"
 #include "lrs/store.h"
 #include "lrs/xapi.h"
@@ -58,10 +60,8 @@ Status RequireScope(const auth::Principal& who, std::uint32_t scope);
 http::Response JsonResponse(int status, std::string body);
 http::Response NoContent();  // 204
 
-// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of epoch ms, for
-// Last-Modified; and its inverse (false when malformed).
-std::string HttpDate(std::int64_t epoch_ms);
-bool ParseHttpDate(std::string_view text, std::int64_t* epoch_ms);
+using lrs::HttpDate;       // lrs/common/time.h
+using lrs::ParseHttpDate;
 
 // "type/subtype" of a header value, lower-cased, without parameters; and
 // that of the request's Content-Type ("application/json").

@@ -26,6 +26,11 @@ bool ParseIso8601(std::string_view text, ParsedTime* out);
 // "2026-11-22T10:11:12.345Z" (milliseconds, UTC).
 std::string FormatIso8601Millis(std::int64_t micros);
 
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of epoch ms (for
+// Last-Modified, Date); and its inverse (false when malformed).
+std::string HttpDate(std::int64_t epoch_ms);
+bool ParseHttpDate(std::string_view text, std::int64_t* epoch_ms);
+
 }  // namespace lrs
 
 #endif  // LRS_COMMON_TIME_H_

@@ -263,6 +263,10 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       group[i]->status = op_status[i];
       if (op_status[i].ok()) group[i]->op->Committed();
     }
+    if (ctx.statements_added > 0) {
+      std::lock_guard<std::mutex> l(listener_mu_);
+      if (commit_listener_) commit_listener_();
+    }
     if (mem_.statements() >= options_.index_buffer_statements) {
       // The group's own writes are durable already; a failed flush leaves
       // the buffer as it is and is retried after the next commit.

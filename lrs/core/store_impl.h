@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -80,6 +81,38 @@ class StoreImpl final : public Store {
 
   // Runs `op` in a group commit. Returns the op's status, or the commit's.
   Status Write(WriteOp* op);
+
+  // ---- Sync module support (lrs/sync; implemented in sync_support.cc) ----
+  // The stored-order sequence is the sync outbox: a statement and its
+  // outbox position commit in one transaction.
+  struct OutboxEntry {
+    std::uint64_t seq = 0;
+    std::string json;  // exact format, with id, stored, authority, version
+    // Payloads of attachments without fileUrl (when asked for).
+    std::vector<AttachmentPayload> attachments;
+  };
+  // Up to `max` statements with seq > after, in stored order (voided ones
+  // included: they were stored).
+  Status ReadOutbox(std::uint64_t after, std::size_t max, bool with_attachments,
+                    std::vector<OutboxEntry>* out);
+  std::uint64_t LastSequence() const { return last_seq_committed_.load(); }
+  // Reads of the sync tables (kSync*). SyncGet: NotFound when absent.
+  // SyncScan: up to `max` entries with keys >= from that start with prefix.
+  Status SyncGet(storage::Table t, std::string_view key, std::string* value);
+  Status SyncScan(storage::Table t, std::string_view prefix, std::string_view from,
+                  std::size_t max, std::vector<std::pair<std::string, std::string>>* out);
+  // One change to a sync table: a put, or (value unset) a delete.
+  struct SyncMutation {
+    storage::Table table;
+    std::string key;
+    std::optional<std::string> value;
+  };
+  // Applies the mutations in one durable commit (group-committed).
+  Status SyncWrite(std::vector<SyncMutation> mutations);
+  // Called after every commit that stored statements, by the committing
+  // thread: it must be quick (e.g. notify a condition variable). One
+  // listener; nullptr removes it.
+  void SetCommitListener(std::function<void()> listener);
 
   storage::Env* env() { return env_.get(); }
   const Options& options() const { return options_; }
@@ -184,6 +217,9 @@ class StoreImpl final : public Store {
   Clock* const clock_;
   std::unique_ptr<storage::Env> env_;
   storage::RecordCodec codec_;
+
+  std::mutex listener_mu_;
+  std::function<void()> commit_listener_;  // GUARDED_BY(listener_mu_)
 
   // Group commit queue.
   std::mutex mu_;

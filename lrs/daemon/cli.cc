@@ -190,6 +190,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     CLI::Option* o_io = serve->add_option("--io-threads", io_threads, "socket I/O threads");
     CLI::Option* o_workers =
         serve->add_option("--worker-threads", worker_threads, "request threads");
+    std::string forward_to;
+    CLI::Option* o_forward = serve->add_option(
+        "--forward-to", forward_to,
+        "Forward every statement to this xAPI endpoint URL (credential: env "
+        "LRS_FORWARD_CREDENTIAL=KEY:SECRET; env LRS_FORWARD_TO)");
 
     CommandArgs a;
     CLI::App* creds = app.add_subcommand("credentials", "Manage credentials");
@@ -234,6 +239,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (o_file->count()) flags.log_file = log_file;
     if (o_io->count()) flags.io_threads = io_threads;
     if (o_workers->count()) flags.worker_threads = worker_threads;
+    if (o_forward->count()) flags.forward_to = forward_to;
 
     Config config;
     Status s = ResolveConfig(flags, env, &config);

@@ -5,9 +5,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <string_view>
 #include <toml.hpp>
+
+#include "lrs/json/json.h"
+#include "lrs/sync/relay.h"
 
 namespace lrs::daemon {
 namespace {
@@ -71,20 +75,62 @@ class TableReader {
   Status status_;
 };
 
+// TOML (a table, array or value) as JSON text.
+std::string TomlToJson(const toml::value& v) {
+  json::Document d;
+  std::function<json::Value(const toml::value&)> conv = [&](const toml::value& x) -> json::Value {
+    auto& a = d.GetAllocator();
+    if (x.is_table()) {
+      json::Value o(rapidjson::kObjectType);
+      for (const auto& [k, y] : x.as_table()) o.AddMember(json::StringValue(k, a), conv(y), a);
+      return o;
+    }
+    if (x.is_array()) {
+      json::Value arr(rapidjson::kArrayType);
+      for (const auto& y : x.as_array()) arr.PushBack(conv(y), a);
+      return arr;
+    }
+    if (x.is_boolean()) return json::Value(x.as_boolean());
+    if (x.is_integer()) return json::Value(static_cast<std::int64_t>(x.as_integer()));
+    if (x.is_floating()) return json::Value(x.as_floating());
+    if (x.is_string()) return json::StringValue(x.as_string().str, a);
+    return json::StringValue(toml::format(x), a);  // dates and times: their TOML text
+  };
+  json::Value root = conv(v);
+  return json::Write(root);
+}
+
 Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
   static const toml::value kEmpty = toml::table{};
   auto sub = [&](const char* name) -> const toml::value& {
     if (root.is_table() && root.as_table().count(name)) return root.as_table().at(name);
     return kEmpty;
   };
-  for (const char* name : {"server", "tls", "limits", "log", "auth", "xapi", "metrics", "store"}) {
+  for (const char* name :
+       {"server", "tls", "limits", "log", "auth", "xapi", "metrics", "store", "sync"}) {
     if (!sub(name).is_table())
       return Status::InvalidArgument(file + ": [" + name + "] must be a table");
   }
   TableReader top(root, "", file);
   top.String("data_dir", &c->data_dir);
-  top.CheckKnown(
-      {"data_dir", "server", "tls", "limits", "log", "auth", "xapi", "metrics", "store"});
+  top.CheckKnown({"data_dir", "server", "tls", "limits", "log", "auth", "xapi", "metrics",
+                  "store", "sync"});
+
+  // [[sync.destinations]]: passed to the relay as JSON, validated there.
+  if (const auto& sync = sub("sync"); sync.as_table().count("destinations")) {
+    for (const auto& [k, v] : sync.as_table())
+      if (k != "destinations")
+        return Status::InvalidArgument(file + ": sync." + k + ": unknown key");
+    const auto& d = sync.as_table().at("destinations");
+    if (!d.is_array())
+      return Status::InvalidArgument(file + ": sync.destinations: must be an array of tables "
+                                            "([[sync.destinations]])");
+    c->sync_destinations = TomlToJson(d);
+    if (Status s = sync::ValidateDestinations(c->sync_destinations); !s.ok())
+      return Status::InvalidArgument(file + ": sync." + s.message());
+  } else if (!sync.as_table().empty()) {
+    return Status::InvalidArgument(file + ": [sync] holds only [[sync.destinations]]");
+  }
 
   TableReader server(sub("server"), "server.", file);
   server.String("listen", &c->server.listen);
@@ -209,6 +255,8 @@ Status ApplyEnv(const EnvLookup& env, Config* c) {
   str("LRS_LOG_FILE", &c->log.file);
   str("LRS_AUTHORITY_HOME_PAGE", &c->authority_home_page);
   str("LRS_BOOTSTRAP_CREDENTIAL", &c->bootstrap_credential);
+  str("LRS_FORWARD_TO", &c->forward_to);
+  str("LRS_FORWARD_CREDENTIAL", &c->forward_credential);
   if (auto v = env("LRS_UNVERSIONED_RESPONSE_VERSION")) {
     if (!ParseXapiVersion(*v, &c->unversioned_response_version))
       return Status::InvalidArgument(
@@ -226,8 +274,31 @@ Status ApplyEnv(const EnvLookup& env, Config* c) {
   return Status::OK();
 }
 
+Status SyncDestinations(const Config& c, std::string* out) {
+  *out = c.sync_destinations;
+  if (c.forward_to.empty()) return Status::OK();
+  std::size_t sep = c.forward_credential.find(':');
+  if (sep == std::string::npos || sep == 0 || sep + 1 == c.forward_credential.size())
+    return Status::InvalidArgument(
+        "LRS_FORWARD_CREDENTIAL: expected KEY:SECRET (the upstream LRS's credential)");
+  json::Document d;
+  LRS_RETURN_IF_ERROR(json::Parse(c.sync_destinations, &d));
+  auto& a = d.GetAllocator();
+  json::Value up(rapidjson::kObjectType);
+  up.AddMember("name", "upstream", a);
+  up.AddMember("type", "xapi", a);
+  up.AddMember("url", json::StringValue(c.forward_to, a), a);
+  up.AddMember("key", json::StringValue(c.forward_credential.substr(0, sep), a), a);
+  up.AddMember("secret", json::StringValue(c.forward_credential.substr(sep + 1), a), a);
+  up.AddMember("start", "beginning", a);
+  d.PushBack(up, a);
+  *out = json::Write(d);
+  return Status::OK();
+}
+
 void ApplyFlags(const FlagOverrides& f, Config* c) {
   if (f.data_dir) c->data_dir = *f.data_dir;
+  if (f.forward_to) c->forward_to = *f.forward_to;
   if (f.listen) c->server.listen = *f.listen;
   if (f.tls_cert) c->server.tls_cert_file = *f.tls_cert;
   if (f.tls_key) c->server.tls_key_file = *f.tls_key;
@@ -271,6 +342,13 @@ Status Validate(const Config& c) {
     std::size_t sep = c.bootstrap_credential.find(':');
     if (sep == std::string::npos || sep == 0 || sep + 1 == c.bootstrap_credential.size())
       return Status::InvalidArgument("LRS_BOOTSTRAP_CREDENTIAL: expected KEY:SECRET");
+  }
+  if (!c.forward_to.empty() || c.sync_destinations != "[]") {
+    std::string dests;
+    LRS_RETURN_IF_ERROR(SyncDestinations(c, &dests));
+    if (Status s = sync::ValidateDestinations(dests); !s.ok())
+      return Status::InvalidArgument((c.forward_to.empty() ? "sync." : "--forward-to: ") +
+                                     s.message());
   }
   return Status::OK();
 }

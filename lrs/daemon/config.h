@@ -68,7 +68,19 @@ struct Config {
   Options store;
   // "KEY:SECRET" from LRS_BOOTSTRAP_CREDENTIAL; empty when unset.
   std::string bootstrap_credential;
+  // Sync destinations of the default store ([[sync.destinations]] in the
+  // file, as a JSON array; see docs/sync.md).
+  std::string sync_destinations = "[]";
+  // The simplest sync: every statement to this xAPI endpoint (--forward-to,
+  // LRS_FORWARD_TO) with Basic KEY:SECRET from LRS_FORWARD_CREDENTIAL.
+  std::string forward_to;
+  std::string forward_credential;
 };
+
+// The destinations the relay runs: sync_destinations plus, with
+// forward_to, an xapi destination named "upstream" that backfills from
+// the start. InvalidArgument for a malformed forward credential.
+Status SyncDestinations(const Config& config, std::string* json);
 
 // Returns the value of an environment variable, or nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
@@ -87,6 +99,7 @@ struct FlagOverrides {
   std::optional<std::string> log_file;
   std::optional<int> io_threads;
   std::optional<int> worker_threads;
+  std::optional<std::string> forward_to;
 };
 
 // Reads a TOML file over *config (keys absent from the file keep their

@@ -57,7 +57,35 @@ Status Daemon::Open(const Config& config, std::unique_ptr<Daemon>* out) {
   LRS_RETURN_IF_ERROR(d->PrepareCredentials());
   api::XapiService* unused;
   LRS_RETURN_IF_ERROR(d->ServiceFor(std::string(auth::kDefaultStore), &unused));
+  LRS_RETURN_IF_ERROR(d->StartRelay());
   *out = std::move(d);
+  return Status::OK();
+}
+
+Status Daemon::StartRelay() {
+  std::string dests;
+  LRS_RETURN_IF_ERROR(SyncDestinations(config_, &dests));
+  if (dests == "[]") return Status::OK();
+  Store* store;
+  {
+    std::shared_lock<std::shared_mutex> lock(stores_mu_);
+    store = stores_.at(std::string(auth::kDefaultStore)).store.get();
+  }
+  sync::RelayOptions ro;
+  ro.destinations_json = dests;
+  Logger* log = logger_.get();
+  ro.log = [log](sync::LogLevel level, const std::string& msg) {
+    log->Log(level == sync::LogLevel::kInfo      ? LogLevel::kInfo
+             : level == sync::LogLevel::kWarning ? LogLevel::kWarn
+                                                 : LogLevel::kError,
+             msg, {{"component", "sync"}});
+  };
+  LRS_RETURN_IF_ERROR(sync::Relay::Open(store, ro, &relay_).WithPrefix("sync: "));
+  std::vector<sync::DestinationStatus> st;
+  (void)relay_->GetStatus(&st);
+  for (const auto& x : st)
+    logger_->Log(LogLevel::kInfo, "sync destination started",
+                 {{"destination", x.name}, {"type", x.type}, {"cursor", std::to_string(x.cursor)}});
   return Status::OK();
 }
 
@@ -94,6 +122,7 @@ Status Daemon::PrepareCredentials() {
 
 Daemon::~Daemon() {
   Stop(config_.shutdown_grace);
+  relay_.reset();  // before the stores it reads
   std::unique_lock<std::shared_mutex> lock(stores_mu_);
   for (auto& [name, slot] : stores_) {
     slot.service.reset();

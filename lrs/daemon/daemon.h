@@ -38,6 +38,7 @@
 #include "lrs/daemon/metrics.h"
 #include "lrs/http/server.h"
 #include "lrs/store.h"
+#include "lrs/sync/relay.h"
 
 namespace lrs::daemon {
 
@@ -81,6 +82,8 @@ class Daemon {
   };
   explicit Daemon(Config config) : config_(std::move(config)) {}
   Status PrepareCredentials();
+  // Starts the sync relay on the default store when destinations are set.
+  Status StartRelay();
   // The service of store `name`, opening the store at first use.
   Status ServiceFor(const std::string& name, api::XapiService** out);
   // Serves /xapi/...; leaves the store and credential key in req.notes for
@@ -97,6 +100,7 @@ class Daemon {
   std::shared_mutex stores_mu_;
   std::map<std::string, StoreSlot> stores_;  // GUARDED_BY(stores_mu_)
 
+  std::unique_ptr<sync::Relay> relay_;
   std::unique_ptr<http::Server> server_;
   bool stopped_ = false;
 };

@@ -33,6 +33,10 @@ constexpr TableSpec kTables[] = {
     {"agents", 0},
     {"documents", 0},
     {"pending", 0},
+    {"sync_cursors", 0},
+    {"sync_retry", 0},
+    {"sync_dlq", 0},
+    {"sync_state", 0},
 };
 static_assert(sizeof(kTables) / sizeof(kTables[0]) == static_cast<int>(Table::kCount));
 

@@ -40,6 +40,12 @@ enum class Table : int {
   kAgents,        // agent identity key (term key) -> names JSON
   kDocuments,     // document key -> document record
   kPending,       // first seq of a group -> its index postings and new terms
+  // The sync module's state, per destination (keys start with the
+  // destination name and a NUL; see lrs/storage/FORMAT.md):
+  kSyncCursors,   // destination -> last outbox seq handled
+  kSyncRetry,     // destination, learner, seq -> attempts, next attempt, error
+  kSyncDlq,       // destination, seq -> dead-lettered record
+  kSyncState,     // destination, key -> connector state (tokens, remote ids)
   kCount
 };
 

@@ -1,0 +1,124 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+#include "lrs/sync/connector.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "lrs/common/time.h"
+
+namespace lrs::sync {
+
+bool HasSecret(const json::Value& settings, std::string_view name) {
+  const std::string n(name);
+  return json::Member(settings, n + "_env") || json::Member(settings, n + "_file") ||
+         json::Member(settings, n);
+}
+
+Status ResolveSecret(const json::Value& settings, std::string_view name, std::string* out) {
+  const std::string n(name);
+  if (const json::Value* v = json::Member(settings, n + "_env")) {
+    if (!v->IsString()) return Status::InvalidArgument(n + "_env: must be a string");
+    const std::string var(json::View(*v));
+    const char* value = std::getenv(var.c_str());
+    if (!value || !*value)
+      return Status::InvalidArgument(n + "_env: environment variable " + var + " is not set");
+    *out = value;
+    return Status::OK();
+  }
+  if (const json::Value* v = json::Member(settings, n + "_file")) {
+    if (!v->IsString()) return Status::InvalidArgument(n + "_file: must be a string");
+    const std::string path(json::View(*v));
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return Status::InvalidArgument(n + "_file: cannot read " + path);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    std::string s = ss.str();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    if (s.empty()) return Status::InvalidArgument(n + "_file: " + path + " is empty");
+    *out = std::move(s);
+    return Status::OK();
+  }
+  if (const json::Value* v = json::Member(settings, n)) {
+    if (!v->IsString() || v->GetStringLength() == 0)
+      return Status::InvalidArgument(n + ": must be a non-empty string");
+    *out = std::string(json::View(*v));
+    return Status::OK();
+  }
+  return Status::InvalidArgument(n + ": missing (set " + n + "_env, " + n + "_file or " + n + ")");
+}
+
+std::chrono::milliseconds ParseRetryAfter(std::string_view value, std::int64_t now_ms) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::chrono::milliseconds(-1);
+  bool digits = true;
+  for (char c : value) digits = digits && c >= '0' && c <= '9';
+  if (digits) {
+    if (value.size() > 9) return std::chrono::milliseconds(-1);
+    return std::chrono::milliseconds(std::stoll(std::string(value)) * 1000);
+  }
+  std::int64_t at_ms;
+  if (!ParseHttpDate(value, &at_ms)) return std::chrono::milliseconds(-1);
+  return std::chrono::milliseconds(at_ms > now_ms ? at_ms - now_ms : 0);
+}
+
+std::string Base64(std::string_view data) {
+  static const char* kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(data[i]) << 16) |
+                 (static_cast<unsigned char>(data[i + 1]) << 8) |
+                 static_cast<unsigned char>(data[i + 2]);
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i < data.size()) {
+    unsigned v = static_cast<unsigned char>(data[i]) << 16;
+    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+namespace {
+std::mutex g_registry_mu;
+std::map<std::string, ConnectorFactory, std::less<>>& Registry() {
+  static auto* r = new std::map<std::string, ConnectorFactory, std::less<>>();
+  return *r;
+}
+}  // namespace
+
+void RegisterConnector(const std::string& type, ConnectorFactory factory) {
+  std::lock_guard<std::mutex> l(g_registry_mu);
+  Registry()[type] = std::move(factory);
+}
+
+bool IsRegisteredConnector(std::string_view type) {
+  std::lock_guard<std::mutex> l(g_registry_mu);
+  return Registry().count(type) > 0;
+}
+
+Status NewConnector(std::string_view type, const ConnectorContext& ctx,
+                    std::unique_ptr<Connector>* out) {
+  {
+    std::lock_guard<std::mutex> l(g_registry_mu);
+    auto it = Registry().find(type);
+    if (it != Registry().end()) return it->second(ctx, out);
+  }
+  if (type == "xapi") return NewXapiConnector(ctx, out);
+  return Status::InvalidArgument("type: unknown destination type \"" + std::string(type) +
+                                 "\" (xapi, webhook, hubspot, salesforce, marketo, segment)");
+}
+
+}  // namespace lrs::sync
