@@ -10,8 +10,8 @@
 // fields of other categories are dropped before anything is sent, and a
 // free-text learner response never leaves unless its field says so.
 //
-// Configuration is JSON (the daemon converts its TOML); see docs/sync.md:
-//   "filter": {"verb": [...], "activity_type": [...], "activity_prefix": [...],
+// Configuration is JSON (the daemon converts its TOML); see docs/sync-mapping.md:
+//   "filter": {"verb": [...], "activity_type": [...], "activity_id_prefix": [...],
 //              "actor": [...], "result": {"success": true, ...},
 //              "and": [..], "or": [..], "not": {..}}
 //   "identity": {"email": "mbox", "external_id": "account", "lookup": {...}}
