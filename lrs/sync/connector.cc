@@ -117,6 +117,10 @@ Status NewConnector(std::string_view type, const ConnectorContext& ctx,
     if (it != Registry().end()) return it->second(ctx, out);
   }
   if (type == "xapi") return NewXapiConnector(ctx, out);
+  if (type == "hubspot") return NewHubSpotConnector(ctx, out);
+  if (type == "marketo") return NewMarketoConnector(ctx, out);
+  if (type == "webhook") return NewWebhookConnector(ctx, out);
+  if (type == "segment") return NewSegmentConnector(ctx, out);
   return Status::InvalidArgument("type: unknown destination type \"" + std::string(type) +
                                  "\" (xapi, webhook, hubspot, salesforce, marketo, segment)");
 }
