@@ -27,15 +27,6 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
-int Base64Value(char c, bool url) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == (url ? '-' : '+')) return 62;
-  if (c == (url ? '_' : '/')) return 63;
-  return -1;
-}
-
 // UUIDs compare ignoring case (Data 2.3.1).
 bool SameId(const json::Value& a, const json::Value& b) {
   if (!a.IsString() || !b.IsString() || a.GetStringLength() != b.GetStringLength()) return false;
@@ -85,46 +76,6 @@ Status VerifyWithCertificate(const json::Value& x5c, const EVP_MD* md, std::stri
 }
 
 }  // namespace
-
-bool Base64Decode(std::string_view in, bool url, std::string* out) {
-  out->clear();
-  if (!url) {
-    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  }
-  if (in.size() % 4 == 1) return false;
-  out->reserve(in.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = Base64Value(c, url);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return true;
-}
-
-std::string Base64UrlEncode(std::string_view in) {
-  static const char* kAlpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlpha[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += kAlpha[(acc << (6 - bits)) & 63];
-  return out;
-}
 
 Status VerifyStatementSignature(std::string_view jws, const json::Value& statement,
                                 XapiVersion version) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "lrs/common/encoding.h"
 #include "lrs/json/json.h"
 #include "lrs/status.h"
 #include "lrs/xapi.h"
@@ -36,10 +37,9 @@ inline constexpr std::string_view kSignatureUsageType =
 Status VerifyStatementSignature(std::string_view jws, const json::Value& statement,
                                 XapiVersion version);
 
-// Base64 (RFC 4648 section 4, `url` false; padding optional) and base64url
-// (section 5, `url` true; no padding) decoding. False on other characters.
-bool Base64Decode(std::string_view in, bool url, std::string* out);
-std::string Base64UrlEncode(std::string_view in);
+// Base64 and base64url (lrs/common/encoding.h).
+using lrs::Base64Decode;
+using lrs::Base64UrlEncode;
 
 }  // namespace lrs::api
 

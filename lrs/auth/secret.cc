@@ -11,18 +11,7 @@ namespace lrs::auth::internal {
 namespace {
 
 constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
-constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr char kHex[] = "0123456789abcdef";
-
-// Value of a standard base64 character, or -1.
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -65,63 +54,6 @@ Status GenerateSecret(std::string* secret) {
   LRS_RETURN_IF_ERROR(RandomBytes(32, &raw));
   *secret = Base64UrlEncode(raw);
   return Status::OK();
-}
-
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  std::size_t i = 0;
-  auto at = [&](std::size_t k) {
-    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
-  };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
-    out.push_back(kBase64Url[(v >> 18) & 63]);
-    out.push_back(kBase64Url[(v >> 12) & 63]);
-    out.push_back(kBase64Url[(v >> 6) & 63]);
-    out.push_back(kBase64Url[v & 63]);
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    std::uint32_t v = at(i) << 16;
-    out.push_back(kBase64Url[(v >> 18) & 63]);
-    out.push_back(kBase64Url[(v >> 12) & 63]);
-  } else if (rest == 2) {
-    std::uint32_t v = (at(i) << 16) | (at(i + 1) << 8);
-    out.push_back(kBase64Url[(v >> 18) & 63]);
-    out.push_back(kBase64Url[(v >> 12) & 63]);
-    out.push_back(kBase64Url[(v >> 6) & 63]);
-  }
-  return out;
-}
-
-bool Base64Decode(std::string_view text, std::string* out) {
-  out->clear();
-  if (text.size() % 4 != 0) return false;
-  out->reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = text[i + k];
-      if (c == '=' && last && k >= 2) {
-        v[k] = 0;
-        ++pad;
-        continue;
-      }
-      if (pad > 0) return false;  // data after padding
-      v[k] = Base64Value(c);
-      if (v[k] < 0) return false;
-    }
-    std::uint32_t w = (static_cast<std::uint32_t>(v[0]) << 18) |
-                      (static_cast<std::uint32_t>(v[1]) << 12) |
-                      (static_cast<std::uint32_t>(v[2]) << 6) | static_cast<std::uint32_t>(v[3]);
-    out->push_back(static_cast<char>((w >> 16) & 0xff));
-    if (pad < 2) out->push_back(static_cast<char>((w >> 8) & 0xff));
-    if (pad < 1) out->push_back(static_cast<char>(w & 0xff));
-  }
-  return true;
 }
 
 std::string HexEncode(std::string_view bytes) {

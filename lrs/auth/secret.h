@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "lrs/common/encoding.h"
 #include "lrs/status.h"
 
 namespace lrs::auth::internal {
@@ -31,11 +32,13 @@ Status GenerateKey(std::string* key);
 // random bytes.
 Status GenerateSecret(std::string* secret);
 
-// RFC 4648 base64url without padding.
-std::string Base64UrlEncode(std::string_view bytes);
+// RFC 4648 base64url without padding (lrs/common/encoding.h).
+using lrs::Base64UrlEncode;
 // RFC 4648 standard base64 with padding (strict: no whitespace, correct
 // padding). Returns false when malformed.
-bool Base64Decode(std::string_view text, std::string* out);
+inline bool Base64Decode(std::string_view text, std::string* out) {
+  return Base64DecodePadded(text, out);
+}
 // Lowercase hex, and its inverse (false when malformed).
 std::string HexEncode(std::string_view bytes);
 bool HexDecode(std::string_view hex, std::string* out);

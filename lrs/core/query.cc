@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "lrs/common/coding.h"
+#include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/core/store_impl.h"
 #include "lrs/core/terms.h"
@@ -35,54 +36,6 @@ struct Plan {
 
 constexpr std::uint8_t kTokenVersion = 1;
 
-std::string Base64UrlEncode(std::string_view in) {
-  static const char* kAlpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                      (static_cast<unsigned char>(in[i + 1]) << 8) |
-                      static_cast<unsigned char>(in[i + 2]);
-    out += kAlpha[v >> 18];
-    out += kAlpha[(v >> 12) & 63];
-    out += kAlpha[(v >> 6) & 63];
-    out += kAlpha[v & 63];
-  }
-  if (i < in.size()) {
-    std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kAlpha[v >> 18];
-    out += kAlpha[(v >> 12) & 63];
-    if (i + 1 < in.size()) out += kAlpha[(v >> 6) & 63];
-  }
-  return out;
-}
-
-bool Base64UrlDecode(std::string_view in, std::string* out) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-  };
-  out->clear();
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = val(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return true;
-}
-
 std::string EncodeToken(const Plan& p) {
   std::string s;
   s.push_back(static_cast<char>(kTokenVersion));
@@ -104,7 +57,7 @@ std::string EncodeToken(const Plan& p) {
 Status DecodeToken(std::string_view token, Plan* p) {
   static const Status kBad = Status::InvalidArgument("more: not a valid continuation token");
   std::string raw;
-  if (token.empty() || token.size() > 64 * 1024 || !Base64UrlDecode(token, &raw)) return kBad;
+  if (token.empty() || token.size() > 64 * 1024 || !Base64Decode(token, true, &raw)) return kBad;
   std::string_view in(raw);
   if (in.size() < 3 || static_cast<std::uint8_t>(in[0]) != kTokenVersion) return kBad;
   auto flags = static_cast<std::uint8_t>(in[1]);

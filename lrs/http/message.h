@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "lrs/common/encoding.h"
+
 namespace lrs::http {
 
 // Header fields in arrival order. Names compare case-insensitively.
@@ -61,7 +63,7 @@ struct Response {
 bool ParseForm(std::string_view text, std::vector<std::pair<std::string, std::string>>* out);
 
 // Percent-encodes for a query component (RFC 3986 unreserved kept).
-std::string UrlEncode(std::string_view text);
+inline std::string UrlEncode(std::string_view text) { return PercentEncode(text); }
 
 }  // namespace lrs::http
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 
 namespace lrs::sync {
@@ -63,32 +64,6 @@ std::chrono::milliseconds ParseRetryAfter(std::string_view value, std::int64_t n
   std::int64_t at_ms;
   if (!ParseHttpDate(value, &at_ms)) return std::chrono::milliseconds(-1);
   return std::chrono::milliseconds(at_ms > now_ms ? at_ms - now_ms : 0);
-}
-
-std::string Base64(std::string_view data) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(data[i]) << 16) |
-                 (static_cast<unsigned char>(data[i + 1]) << 8) |
-                 static_cast<unsigned char>(data[i + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i < data.size()) {
-    unsigned v = static_cast<unsigned char>(data[i]) << 16;
-    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 namespace {

@@ -160,8 +160,6 @@ Status NewConnector(std::string_view type, const ConnectorContext& ctx,
 // Parses Retry-After (delta-seconds or an HTTP date) relative to now_ms;
 // -1 when absent or unparsable.
 std::chrono::milliseconds ParseRetryAfter(std::string_view value, std::int64_t now_ms);
-// Base64 (standard alphabet, padded).
-std::string Base64(std::string_view data);
 
 }  // namespace lrs::sync
 

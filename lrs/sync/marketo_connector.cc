@@ -64,6 +64,7 @@
 #include <string>
 #include <vector>
 
+#include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/sync/connector.h"
 
@@ -78,22 +79,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string UrlEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
   }
   return out;
 }
@@ -298,8 +283,8 @@ class MarketoConnector final : public Connector {
     HttpRequest req;
     req.method = "GET";
     req.url = identity_ +
-              "/oauth/token?grant_type=client_credentials&client_id=" + UrlEncode(client_id_) +
-              "&client_secret=" + UrlEncode(client_secret_);
+              "/oauth/token?grant_type=client_credentials&client_id=" + PercentEncode(client_id_) +
+              "&client_secret=" + PercentEncode(client_secret_);
     req.timeout = timeout_;
     HttpResponse r = ctx_.transport->Send(req);
     json::Document d;

@@ -3,6 +3,7 @@
 // OAuth 2.0 for the Salesforce connector; see salesforce_auth.h for the
 // flows, the state kept and the documentation they follow.
 
+#include "lrs/common/encoding.h"
 #include "lrs/sync/salesforce_auth.h"
 
 #include <openssl/bio.h>
@@ -59,35 +60,6 @@ std::string Truncate(std::string_view s, std::size_t n) {
 
 }  // namespace
 
-std::string Base64UrlNoPad(std::string_view data) {
-  std::string s = Base64(data);
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  for (char& c : s) {
-    if (c == '+')
-      c = '-';
-    else if (c == '/')
-      c = '_';
-  }
-  return s;
-}
-
-std::string FormEncode(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 Status SignJwtRs256(std::string_view pem, std::string_view claims_json, std::string* jwt) {
   if (pem.size() > INT_MAX) return Status::InvalidArgument("private_key: too large");
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
@@ -104,7 +76,7 @@ Status SignJwtRs256(std::string_view pem, std::string_view claims_json, std::str
   if (EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA)
     return Status::InvalidArgument("private_key: must be an RSA key (RS256)");
   const std::string input =
-      Base64UrlNoPad(R"({"alg":"RS256"})") + "." + Base64UrlNoPad(claims_json);
+      Base64UrlEncode(R"({"alg":"RS256"})") + "." + Base64UrlEncode(claims_json);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   std::size_t len = 0;
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
@@ -121,7 +93,7 @@ Status SignJwtRs256(std::string_view pem, std::string_view claims_json, std::str
     ERR_clear_error();
     return Status::InvalidArgument("private_key: RS256 signing failed");
   }
-  *jwt = input + "." + Base64UrlNoPad(sig);
+  *jwt = input + "." + Base64UrlEncode(sig);
   return Status::OK();
 }
 
@@ -239,8 +211,8 @@ std::string SalesforceAuth::LoadRefreshToken() {
 
 Status SalesforceAuth::BuildGrant(std::string* body) {
   if (flow_ == "client_credentials") {
-    *body = "grant_type=client_credentials&client_id=" + FormEncode(client_id_) +
-            "&client_secret=" + FormEncode(client_secret_);
+    *body = "grant_type=client_credentials&client_id=" + PercentEncode(client_id_) +
+            "&client_secret=" + PercentEncode(client_secret_);
   } else if (flow_ == "jwt_bearer") {
     json::Document c;
     c.SetObject();
@@ -251,13 +223,13 @@ Status SalesforceAuth::BuildGrant(std::string* body) {
     c.AddMember("exp", ctx_.clock->NowMicros() / 1000000 + kJwtLifetimeS, a);
     std::string jwt;
     LRS_RETURN_IF_ERROR(SignJwtRs256(private_key_pem_, json::Write(c), &jwt));
-    *body = "grant_type=" + FormEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
+    *body = "grant_type=" + PercentEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
             "&assertion=" + jwt;
   } else {
     if (refresh_token_.empty()) refresh_token_ = LoadRefreshToken();
-    *body = "grant_type=refresh_token&client_id=" + FormEncode(client_id_) +
-            "&refresh_token=" + FormEncode(refresh_token_);
-    if (!client_secret_.empty()) *body += "&client_secret=" + FormEncode(client_secret_);
+    *body = "grant_type=refresh_token&client_id=" + PercentEncode(client_id_) +
+            "&refresh_token=" + PercentEncode(refresh_token_);
+    if (!client_secret_.empty()) *body += "&client_secret=" + PercentEncode(client_secret_);
   }
   return Status::OK();
 }

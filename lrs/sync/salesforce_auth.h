@@ -120,18 +120,11 @@ class SalesforceAuth {
   std::uint64_t token_requests_ = 0;     // GUARDED_BY(mu_)
 };
 
-// RFC 4648 base64url without padding (JWS, RFC 7515).
-std::string Base64UrlNoPad(std::string_view data);
-
 // Signs `claims_json` as a JWS compact serialization with header
 // {"alg":"RS256"} and the PEM private key (RSA; an encrypted key is
 // refused). InvalidArgument("private_key: ...") when the key is unusable.
 Status SignJwtRs256(std::string_view pem_private_key, std::string_view claims_json,
                     std::string* jwt);
-
-// application/x-www-form-urlencoded value encoding (RFC 3986 unreserved
-// characters kept, everything else %XX).
-std::string FormEncode(std::string_view value);
 
 }  // namespace lrs::sync
 

@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/sync/connector.h"
 
@@ -85,7 +86,7 @@ class SegmentConnector final : public Connector {
     url_ = std::string(url);
     std::string key;
     LRS_RETURN_IF_ERROR(ResolveSecret(s, "write_key", &key));
-    auth_ = "Basic " + Base64(key + ":");
+    auth_ = "Basic " + Base64Encode(key + ":");
     if (const json::Value* b = json::Member(s, "batch_size")) {
       if (!b->IsUint() || b->GetUint() == 0 || b->GetUint() > 1000)
         return Status::InvalidArgument("batch_size: must be an integer in 1..1000");

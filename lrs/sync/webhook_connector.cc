@@ -40,6 +40,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/sync/connector.h"
 
@@ -49,31 +50,6 @@ namespace {
 constexpr std::string_view kSecretPrefix = "whsec_";
 constexpr std::size_t kMinKeyBytes = 24;  // 192 bits, the spec's minimum
 constexpr std::size_t kMaxKeyBytes = 64;  // 512 bits, the spec's maximum
-
-// Strict standard-alphabet base64; padding optional. False on anything else.
-bool DecodeBase64(std::string_view in, std::string* out) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  if (in.size() % 4 == 1) return false;
-  out->clear();
-  unsigned acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else return false;
-    acc = (acc << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return true;
-}
 
 std::string Describe(const HttpResponse& r) {
   if (r.status == 0) return r.error.empty() ? std::string("no response") : r.error;
@@ -208,7 +184,7 @@ class WebhookConnector final : public Connector {
     if (secret.rfind(kSecretPrefix, 0) != 0) {
       st = Status::InvalidArgument(
           "secret: must be a Standard Webhooks secret, \"whsec_\" followed by the base64 key");
-    } else if (!DecodeBase64(std::string_view(secret).substr(kSecretPrefix.size()), &key_)) {
+    } else if (!Base64Decode(std::string_view(secret).substr(kSecretPrefix.size()), false, &key_)) {
       st = Status::InvalidArgument("secret: the part after \"whsec_\" is not valid base64");
     } else if (key_.size() < kMinKeyBytes || key_.size() > kMaxKeyBytes) {
       st = Status::InvalidArgument("secret: the key must be 24 to 64 bytes, it has " +
@@ -228,7 +204,7 @@ class WebhookConnector final : public Connector {
     unsigned int len = 0;
     HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
          reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &len);
-    return "v1," + Base64(std::string_view(reinterpret_cast<const char*>(mac), len));
+    return "v1," + Base64Encode(std::string_view(reinterpret_cast<const char*>(mac), len));
   }
 
   Status BuildBody(const OutRecord& rec, std::string* body) const {

@@ -21,6 +21,7 @@
 
 #include <map>
 
+#include "lrs/common/encoding.h"
 #include "lrs/common/uuid.h"
 #include "lrs/sync/connector.h"
 
@@ -83,7 +84,7 @@ class XapiConnector final : public Connector {
       std::string key, secret;
       LRS_RETURN_IF_ERROR(ResolveSecret(s, "key", &key));
       LRS_RETURN_IF_ERROR(ResolveSecret(s, "secret", &secret));
-      auth_ = "Basic " + Base64(key + ":" + secret);
+      auth_ = "Basic " + Base64Encode(key + ":" + secret);
     } else if (HasSecret(s, "token")) {
       std::string token;
       LRS_RETURN_IF_ERROR(ResolveSecret(s, "token", &token));
@@ -240,7 +241,7 @@ class XapiConnector final : public Connector {
     t.url = token_url_;
     t.timeout = timeout_;
     t.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"Authorization", "Basic " + Base64(client_id_ + ":" + client_secret_)}};
+                 {"Authorization", "Basic " + Base64Encode(client_id_ + ":" + client_secret_)}};
     t.body = "grant_type=client_credentials";
     HttpResponse r = ctx_.transport->Send(t);
     json::Document d;

@@ -70,15 +70,6 @@ class FlakyState final : public StateStore {
   StateStore* base_;
 };
 
-TEST_CASE("salesforce auth: base64url and form encoding") {
-  CHECK(Base64UrlNoPad("") == "");
-  CHECK(Base64UrlNoPad("f") == "Zg");
-  CHECK(Base64UrlNoPad("fo") == "Zm8");
-  CHECK(Base64UrlNoPad(std::string("\xfb\xff\xbf", 3)) == "-_-_");
-  CHECK(Base64UrlNoPad(R"({"alg":"RS256"})") == "eyJhbGciOiJSUzI1NiJ9");
-  CHECK(FormEncode("a b&c=d/é~") == "a%20b%26c%3Dd%2F%C3%A9~");
-}
-
 TEST_CASE("salesforce auth: RS256 JWT verifies with the public key") {
   std::string jwt;
   REQUIRE(SignJwtRs256(Key().pem, R"({"iss":"x"})", &jwt).ok());

@@ -55,7 +55,7 @@ class SegmentMock {
  private:
   http::Response Handle(const Received& r) {
     if (r.method != "POST" || r.path != "/v1/batch") return testing::Json(404, "");
-    const std::string auth = "Basic " + Base64(std::string(kWriteKey) + ":");
+    const std::string auth = "Basic " + Base64Encode(std::string(kWriteKey) + ":");
     if (r.headers.Get("Authorization").value_or("") != auth)
       return testing::Json(401, R"({"success":false,"message":"invalid write key"})");
     if (int s = fail_status.load()) {
