@@ -51,6 +51,15 @@ Status ResolveSecret(const json::Value& settings, std::string_view name, std::st
   return Status::InvalidArgument(n + ": missing (set " + n + "_env, " + n + "_file or " + n + ")");
 }
 
+Status TimeoutSetting(const json::Value& settings, std::chrono::milliseconds* out) {
+  const json::Value* t = json::Member(settings, "timeout_ms");
+  if (!t) return Status::OK();
+  if (!t->IsUint() || t->GetUint() == 0)
+    return Status::InvalidArgument("timeout_ms: must be a positive integer");
+  *out = std::chrono::milliseconds(t->GetUint());
+  return Status::OK();
+}
+
 std::chrono::milliseconds ParseRetryAfter(std::string_view value, std::int64_t now_ms) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);

@@ -157,6 +157,21 @@ Status NewConnector(std::string_view type, const ConnectorContext& ctx,
                     std::unique_ptr<Connector>* out);
 
 // Helpers shared by connectors.
+// An optional unsigned integer setting: *out is set when present;
+// InvalidArgument "NAME: must be an integer in LO..HI" when out of range.
+template <typename T>
+Status UintSetting(const json::Value& settings, std::string_view name, std::uint64_t lo,
+                   std::uint64_t hi, T* out) {
+  const json::Value* v = json::Member(settings, name);
+  if (!v) return Status::OK();
+  if (!v->IsUint64() || v->GetUint64() < lo || v->GetUint64() > hi)
+    return Status::InvalidArgument(std::string(name) + ": must be an integer in " +
+                                   std::to_string(lo) + ".." + std::to_string(hi));
+  *out = static_cast<T>(v->GetUint64());
+  return Status::OK();
+}
+// The optional "timeout_ms" setting (a positive integer) into *out.
+Status TimeoutSetting(const json::Value& settings, std::chrono::milliseconds* out);
 // Parses Retry-After (delta-seconds or an HTTP date) relative to now_ms;
 // -1 when absent or unparsable.
 std::chrono::milliseconds ParseRetryAfter(std::string_view value, std::int64_t now_ms);

@@ -173,21 +173,9 @@ class HubSpotConnector final : public Connector {
       if (!u->IsBool()) return Status::InvalidArgument("upsert_contacts: must be true or false");
       upsert_ = u->GetBool();
     }
-    if (const json::Value* b = json::Member(s, "batch_size")) {
-      if (!b->IsUint() || b->GetUint() == 0 || b->GetUint() > 100)
-        return Status::InvalidArgument("batch_size: must be an integer in 1..100");
-      batch_ = b->GetUint();
-    }
-    if (const json::Value* t = json::Member(s, "timeout_ms")) {
-      if (!t->IsUint() || t->GetUint() == 0)
-        return Status::InvalidArgument("timeout_ms: must be a positive integer");
-      timeout_ = std::chrono::milliseconds(t->GetUint());
-    }
-    if (const json::Value* h = json::Member(s, "daily_reset_utc_hour")) {
-      if (!h->IsUint() || h->GetUint() > 23)
-        return Status::InvalidArgument("daily_reset_utc_hour: must be an integer in 0..23");
-      reset_hour_ = static_cast<int>(h->GetUint());
-    }
+    LRS_RETURN_IF_ERROR(UintSetting(s, "batch_size", 1, 100, &batch_));
+    LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
+    LRS_RETURN_IF_ERROR(UintSetting(s, "daily_reset_utc_hour", 0, 23, &reset_hour_));
     return Status::OK();
   }
 

@@ -113,11 +113,7 @@ Status SalesforceAuth::Init() {
   LRS_RETURN_IF_ERROR(UrlSetting(s, "login_url", &login_url_));
   token_url_ = login_url_ + "/services/oauth2/token";
   LRS_RETURN_IF_ERROR(UrlSetting(s, "instance_url", &instance_setting_));
-  if (const json::Value* t = json::Member(s, "timeout_ms")) {
-    if (!t->IsUint() || t->GetUint() == 0)
-      return Status::InvalidArgument("timeout_ms: must be a positive integer");
-    timeout_ = std::chrono::milliseconds(t->GetUint());
-  }
+  LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
   flow_ = std::string(json::StringOr(s, "auth"));
   LRS_RETURN_IF_ERROR(ResolveSecret(s, "client_id", &client_id_));
   if (flow_ == "client_credentials") {

@@ -191,8 +191,7 @@ class SalesforceConnector final : public Connector {
     }
     LRS_RETURN_IF_ERROR(UintSetting(s, "batch_size", 1, kMaxCollection, &batch_));
     LRS_RETURN_IF_ERROR(UintSetting(s, "parallel_requests", 1, 10, &parallel_));
-    if (const json::Value* t = json::Member(s, "timeout_ms"); t && t->IsUint() && t->GetUint() > 0)
-      timeout_ = std::chrono::milliseconds(t->GetUint());
+    LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
     return SalesforceAuth::Create(ctx_, &auth_);
   }
 
@@ -242,16 +241,6 @@ class SalesforceConnector final : public Connector {
     return Status::OK();
   }
 
-  static Status UintSetting(const json::Value& s, std::string_view name, unsigned lo,
-                            std::size_t hi, std::size_t* out) {
-    const json::Value* v = json::Member(s, name);
-    if (!v) return Status::OK();
-    if (!v->IsUint() || v->GetUint() < lo || v->GetUint() > hi)
-      return Status::InvalidArgument(std::string(name) + ": must be an integer in " +
-                                     std::to_string(lo) + ".." + std::to_string(hi));
-    *out = v->GetUint();
-    return Status::OK();
-  }
 
   // The field a mapped property (or a "$" standard value) goes to; empty:
   // not sent.

@@ -87,16 +87,8 @@ class SegmentConnector final : public Connector {
     std::string key;
     LRS_RETURN_IF_ERROR(ResolveSecret(s, "write_key", &key));
     auth_ = "Basic " + Base64Encode(key + ":");
-    if (const json::Value* b = json::Member(s, "batch_size")) {
-      if (!b->IsUint() || b->GetUint() == 0 || b->GetUint() > 1000)
-        return Status::InvalidArgument("batch_size: must be an integer in 1..1000");
-      batch_ = b->GetUint();
-    }
-    if (const json::Value* t = json::Member(s, "timeout_ms")) {
-      if (!t->IsUint() || t->GetUint() == 0)
-        return Status::InvalidArgument("timeout_ms: must be a positive integer");
-      timeout_ = std::chrono::milliseconds(t->GetUint());
-    }
+    LRS_RETURN_IF_ERROR(UintSetting(s, "batch_size", 1, 1000, &batch_));
+    LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
     return Status::OK();
   }
 

@@ -98,16 +98,8 @@ class WebhookConnector final : public Connector {
         return Status::InvalidArgument("payload: must be \"mapped\" or \"statement\"");
       }
     }
-    if (const json::Value* b = json::Member(s, "batch_size")) {
-      if (!b->IsUint() || b->GetUint() == 0 || b->GetUint() > 100)
-        return Status::InvalidArgument("batch_size: must be an integer in 1..100");
-      batch_ = b->GetUint();
-    }
-    if (const json::Value* t = json::Member(s, "timeout_ms")) {
-      if (!t->IsUint() || t->GetUint() == 0)
-        return Status::InvalidArgument("timeout_ms: must be a positive integer");
-      timeout_ = std::chrono::milliseconds(t->GetUint());
-    }
+    LRS_RETURN_IF_ERROR(UintSetting(s, "batch_size", 1, 100, &batch_));
+    LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
     return Status::OK();
   }
 

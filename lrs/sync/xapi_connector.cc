@@ -70,16 +70,8 @@ class XapiConnector final : public Connector {
       return Status::InvalidArgument("url: must be the http:// or https:// xAPI endpoint");
     base_ = std::string(url);
     if (base_.back() != '/') base_ += '/';
-    if (const json::Value* b = json::Member(s, "batch_size")) {
-      if (!b->IsUint() || b->GetUint() == 0 || b->GetUint() > 10000)
-        return Status::InvalidArgument("batch_size: must be an integer in 1..10000");
-      batch_ = b->GetUint();
-    }
-    if (const json::Value* t = json::Member(s, "timeout_ms")) {
-      if (!t->IsUint() || t->GetUint() == 0)
-        return Status::InvalidArgument("timeout_ms: must be a positive integer");
-      timeout_ = std::chrono::milliseconds(t->GetUint());
-    }
+    LRS_RETURN_IF_ERROR(UintSetting(s, "batch_size", 1, 10000, &batch_));
+    LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
     if (HasSecret(s, "key") || HasSecret(s, "secret")) {
       std::string key, secret;
       LRS_RETURN_IF_ERROR(ResolveSecret(s, "key", &key));
