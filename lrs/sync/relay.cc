@@ -205,9 +205,7 @@ class Lane {
   Status ReplayDlq(std::uint64_t seq, std::size_t* count) {
     std::lock_guard<std::mutex> l(mu_);
     std::vector<DlqEntry> entries;
-    LRS_RETURN_IF_ERROR(ReadDlq(seq == 0 ? 0 : seq - 1, seq == 0 ? SIZE_MAX : 1, &entries));
-    if (seq != 0 && (entries.empty() || entries[0].seq != seq))
-      return Status::NotFound("no dead-lettered record at " + std::to_string(seq));
+    LRS_RETURN_IF_ERROR(SelectDlq(seq, &entries));
     Mutations m;
     const std::int64_t now = NowMs();
     std::vector<std::pair<std::string, std::pair<std::uint64_t, Retry>>> added;
@@ -240,9 +238,7 @@ class Lane {
   Status DropDlq(std::uint64_t seq, std::size_t* count) {
     std::lock_guard<std::mutex> l(mu_);
     std::vector<DlqEntry> entries;
-    LRS_RETURN_IF_ERROR(ReadDlq(seq == 0 ? 0 : seq - 1, seq == 0 ? SIZE_MAX : 1, &entries));
-    if (seq != 0 && (entries.empty() || entries[0].seq != seq))
-      return Status::NotFound("no dead-lettered record at " + std::to_string(seq));
+    LRS_RETURN_IF_ERROR(SelectDlq(seq, &entries));
     Mutations m;
     for (const auto& e : entries) m.push_back({Table::kSyncDlq, DlqKey(e.seq), std::nullopt});
     LRS_RETURN_IF_ERROR(store_->SyncWrite(std::move(m)));
@@ -326,6 +322,14 @@ class Lane {
       if (kv.size() < 4096) break;
       from = kv.back().first + std::string(1, '\0');
     }
+    return Status::OK();
+  }
+
+  // The DLQ entry at `seq`, or every entry (seq 0). NotFound when absent.
+  Status SelectDlq(std::uint64_t seq, std::vector<DlqEntry>* out) {
+    LRS_RETURN_IF_ERROR(ReadDlq(seq == 0 ? 0 : seq - 1, seq == 0 ? SIZE_MAX : 1, out));
+    if (seq != 0 && (out->empty() || (*out)[0].seq != seq))
+      return Status::NotFound("no dead-lettered record at " + std::to_string(seq));
     return Status::OK();
   }
 
