@@ -1,9 +1,12 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 #include "lrs/storage/env.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -160,6 +163,15 @@ Status Env::Open(const std::string& dir, const EnvOptions& options, std::unique_
   }
 
   std::unique_ptr<Env> env(new Env());
+  const std::string lock_file = dir + "/LOCK";
+  env->lock_fd_ = open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (env->lock_fd_ < 0) return Status::IOError(lock_file + ": " + std::strerror(errno));
+  if (flock(env->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      return Status::Busy(dir + ": the store is in use (another process has it open, or it was "
+                                "opened twice in this one)");
+    return Status::IOError(lock_file + ": flock: " + std::strerror(errno));
+  }
   env->dir_ = dir;
   env->options_ = options;
   LRS_RETURN_IF_ERROR(FromMdb(mdb_env_create(&env->env_), "mdb_env_create"));
@@ -208,6 +220,7 @@ Status Env::Open(const std::string& dir, const EnvOptions& options, std::unique_
 
 Env::~Env() {
   if (env_) mdb_env_close(env_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // releases the lock
 }
 
 Status Env::BeginRead(ReadTxn* txn) {

@@ -139,6 +139,10 @@ class Cursor {
 
 class Env {
  public:
+  // Opens (creating with options.create_if_missing) the environment in
+  // `dir`. A store is used by one Env at a time: Open holds an exclusive
+  // lock on DIR/LOCK until the Env is destroyed, so a second opener (another
+  // process, or this one again) gets Busy instead of a diverging view.
   static Status Open(const std::string& dir, const EnvOptions& options, std::unique_ptr<Env>* out);
   ~Env();
 
@@ -167,6 +171,7 @@ class Env {
  private:
   Env() = default;
   MDB_env* env_ = nullptr;
+  int lock_fd_ = -1;  // DIR/LOCK, flock()ed exclusively while open
   MDB_dbi dbis_[static_cast<int>(Table::kCount)] = {};
   std::string dir_;
   EnvOptions options_;
