@@ -24,6 +24,7 @@ constexpr ScopeName kScopeNames[] = {
     {kDefine, "define"},
     {kAllRead, "all/read"},
     {kAll, "all"},
+    {kAdmin, "admin"},
 };
 
 bool IsSeparator(char c) { return c == ',' || c == ' ' || c == '\t'; }
@@ -53,7 +54,7 @@ bool ParseScopes(std::string_view text, std::uint32_t* scopes, std::string* why)
       if (why) {
         *why = "unknown scope \"" + std::string(word.substr(0, 64)) +
                "\" (known: statements/write, statements/read, statements/read/mine, state, "
-               "profile, define, all/read, all)";
+               "profile, define, all/read, all, admin)";
       }
       return false;
     }
@@ -78,6 +79,7 @@ std::string ScopesToString(std::uint32_t scopes) {
 }
 
 bool Allows(std::uint32_t granted, std::uint32_t needed) {
+  if (needed == kAdmin) return (granted & kAdmin) != 0;
   if (granted & kAll) return true;
   if (granted & needed) return true;
   switch (needed) {
@@ -91,6 +93,7 @@ bool Allows(std::uint32_t granted, std::uint32_t needed) {
 }
 
 bool AllowsRead(std::uint32_t granted, std::uint32_t needed) {
+  if (needed == kAdmin) return (granted & kAdmin) != 0;
   return Allows(granted, needed) || (granted & kAllRead) != 0;
 }
 

@@ -11,9 +11,11 @@
 
 namespace lrs::auth {
 
-// xAPI's OAuth scope names, as bits. kAll implies every other scope;
+// xAPI's OAuth scope names, as bits. kAll implies every other xAPI scope;
 // kAllRead implies kStatementsRead and read access to documents, agents and
-// activities; kStatementsRead implies kStatementsReadMine.
+// activities; kStatementsRead implies kStatementsReadMine. kAdmin is ours,
+// not xAPI's: it allows the store's operations endpoints (/admin/..., e.g.
+// the sync dead-letter queue) and nothing else; kAll does not imply it.
 enum Scope : std::uint32_t {
   kStatementsWrite = 1u << 0,     // "statements/write"
   kStatementsRead = 1u << 1,      // "statements/read"
@@ -23,6 +25,7 @@ enum Scope : std::uint32_t {
   kDefine = 1u << 5,              // "define"
   kAllRead = 1u << 6,             // "all/read"
   kAll = 1u << 7,                 // "all"
+  kAdmin = 1u << 8,               // "admin"
 };
 
 // Parses a comma- or space-separated scope list ("statements/write,state").

@@ -25,17 +25,7 @@ using internal::TxnGuard;
 using storage::FromMdb;
 
 constexpr std::size_t kMaxLabelBytes = 200;
-constexpr std::uint32_t kKnownScopes = 0xff;
-
-bool ValidStoreName(std::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
-    if (!ok) return false;
-  }
-  return true;
-}
+constexpr std::uint32_t kKnownScopes = (kAdmin << 1) - 1;  // every Scope bit
 
 // At most kMaxLabelBytes of UTF-8 text without control characters.
 bool ValidLabel(std::string_view s) {
@@ -361,6 +351,16 @@ Status RegistryImpl::Authenticate(std::string_view authorization, Principal* who
 }
 
 }  // namespace
+
+bool ValidStoreName(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
+    if (!ok) return false;
+  }
+  return true;
+}
 
 Status Registry::Open(const std::string& data_dir, std::unique_ptr<Registry>* out) {
   return Open(data_dir, RegistryOptions(), out);

@@ -27,6 +27,9 @@ namespace lrs::auth {
 
 inline constexpr std::string_view kDefaultStore = "default";
 
+// Store names: [a-z0-9][a-z0-9_-]{0,62}.
+bool ValidStoreName(std::string_view name);
+
 struct StoreInfo {
   std::string name;
   std::int64_t created_ms = 0;

@@ -46,6 +46,24 @@ TEST_CASE("Allows follows the xAPI scope implications", "[auth]") {
   CHECK_FALSE(AllowsRead(kProfile, kState));
 }
 
+TEST_CASE("admin is a scope of its own: all does not imply it, it implies no xAPI scope",
+          "[auth]") {
+  std::uint32_t s = 0;
+  std::string why;
+  REQUIRE(ParseScopes("all,admin", &s, &why));
+  CHECK(s == (kAll | kAdmin));
+  CHECK(ScopesToString(s) == "all,admin");
+  CHECK_FALSE(Allows(kAll, kAdmin));
+  CHECK_FALSE(AllowsRead(kAll | kAllRead, kAdmin));
+  CHECK(Allows(kAdmin, kAdmin));
+  CHECK(AllowsRead(kAdmin, kAdmin));
+  for (std::uint32_t xapi : {kStatementsWrite, kStatementsRead, kStatementsReadMine, kState,
+                             kProfile, kDefine}) {
+    CHECK_FALSE(Allows(kAdmin, xapi));
+    CHECK_FALSE(AllowsRead(kAdmin, xapi));
+  }
+}
+
 TEST_CASE("Encodings round-trip", "[auth]") {
   using namespace internal;
   std::string out;
