@@ -13,6 +13,7 @@
 #include "lrs/auth/registry.h"
 #include "lrs/common/time.h"
 #include "lrs/daemon/daemon.h"
+#include "lrs/daemon/sync_cli.h"
 
 namespace lrs::daemon {
 namespace {
@@ -218,8 +219,50 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     CLI::App* slist = stores->add_subcommand("list", "List stores");
     slist->add_flag("--json", a.json, "Print JSON");
 
+    // lrs sync ...: every subcommand takes --store and --json.
+    SyncCommand sc;
+    std::string sync_dest, sync_statement;
+    std::uint64_t sync_seq = 0, sync_after = 0, sync_limit = 0;
+    bool sync_all = false;
+    CLI::App* sync = app.add_subcommand("sync", "Sync operations (status, dead letters, dry runs)");
+    sync->require_subcommand(1);
+    CLI::App* sstatus = sync->add_subcommand(
+        "status", "Per destination: lag, last success, breaker state, retrying, DLQ size");
+    CLI::App* sdlq = sync->add_subcommand("dlq", "The dead-letter queue of a destination");
+    sdlq->require_subcommand(1);
+    CLI::App* sdlist = sdlq->add_subcommand("list", "List dead-lettered records, oldest first");
+    CLI::Option* o_after = sdlist->add_option("--after", sync_after, "Entries after this SEQ");
+    CLI::Option* o_limit = sdlist->add_option("--limit", sync_limit, "At most N (default 100)");
+    CLI::App* sdreplay =
+        sdlq->add_subcommand("replay", "Send dead-lettered records again (--seq N or --all)");
+    CLI::App* sddrop = sdlq->add_subcommand("drop", "Delete dead-lettered records (--seq N or --all)");
+    CLI::App* sdry = sync->add_subcommand(
+        "dry-run", "Print the exact requests a destination would be sent for a statement");
+    sdry->add_option("--statement", sync_statement, "Statement id")->required();
+    CLI::App* senable =
+        sync->add_subcommand("enable", "Re-enable a destination that asked to stop (410)");
+    CLI::App* spause = sync->add_subcommand("pause", "Stop sending (running daemon)");
+    CLI::App* sresume = sync->add_subcommand("resume", "Resume sending (running daemon)");
+    CLI::App* snow = sync->add_subcommand("now", "Send now: due retries, breaker probes");
+    for (CLI::App* sub : {sdlist, sdreplay, sddrop, sdry, senable})
+      sub->add_option("--destination", sync_dest, "Destination name")->required();
+    CLI::Option* o_seq = nullptr;
+    for (CLI::App* sub : {sdreplay, sddrop}) {
+      CLI::Option* seq = sub->add_option("--seq", sync_seq, "One entry (its SEQ)");
+      CLI::Option* all = sub->add_flag("--all", sync_all, "Every entry");
+      seq->excludes(all);
+      all->excludes(seq);
+      if (sub == sdreplay) o_seq = seq;
+    }
+    CLI::Option* o_seq_drop = sddrop->get_option("--seq");
+    for (CLI::App* sub : {sstatus, sdlist, sdreplay, sddrop, sdry, senable, spause, sresume, snow}) {
+      sub->add_option("--store", sc.store, "Store (default: default)");
+      sub->add_flag("--json", sc.json, "Print the JSON answer");
+    }
+
     // --data and --config are accepted after any subcommand.
-    for (CLI::App* sub : {serve, creds, cadd, clist, crevoke, stores, sadd, slist})
+    for (CLI::App* sub : {serve, creds, cadd, clist, crevoke, stores, sadd, slist, sync, sstatus,
+                          sdlq, sdlist, sdreplay, sddrop, sdry, senable, spause, sresume, snow})
       sub->fallthrough();
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
@@ -265,6 +308,37 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return 0;
     }
     if (slist->parsed()) return StoresList(config, a.json, out, err);
+    if (sync->parsed()) {
+      auto& p = sc.request.params;
+      if (sstatus->parsed()) sc.request.op = "status";
+      if (sdlist->parsed()) {
+        sc.request.op = "dlq";
+        if (o_after->count()) p.emplace_back("after", std::to_string(sync_after));
+        if (o_limit->count()) p.emplace_back("limit", std::to_string(sync_limit));
+      }
+      if (sdreplay->parsed() || sddrop->parsed()) {
+        sc.request.op = sdreplay->parsed() ? "dlq/replay" : "dlq/drop";
+        CLI::Option* seq = sdreplay->parsed() ? o_seq : o_seq_drop;
+        if (seq->count()) {
+          p.emplace_back("seq", std::to_string(sync_seq));
+        } else if (sync_all) {
+          p.emplace_back("all", "true");
+        } else {
+          err << "lrs: give --seq SEQ (one entry) or --all (every entry)\n";
+          return 2;
+        }
+      }
+      if (sdry->parsed()) {
+        sc.request.op = "dry-run";
+        p.emplace_back("statementId", sync_statement);
+      }
+      if (senable->parsed()) sc.request.op = "enable";
+      if (spause->parsed()) sc.request.op = "pause";
+      if (sresume->parsed()) sc.request.op = "resume";
+      if (snow->parsed()) sc.request.op = "now";
+      if (!sync_dest.empty()) p.emplace(p.begin(), "destination", sync_dest);
+      return RunSyncCommand(config, sc, out, err);
+    }
     err << app.help();
     return 2;
   } catch (const std::exception& e) {

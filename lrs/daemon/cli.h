@@ -9,6 +9,8 @@
 //   lrs credentials revoke KEY
 //   lrs stores add NAME
 //   lrs stores list [--json]
+//   lrs sync status | dlq list|replay|drop | dry-run | enable | pause |
+//            resume | now   [--store S] [--json]   (sync_cli.h)
 // Every command takes --data DIR (default ./lrs-data) and --config FILE.
 // Exit status: 0 on success, 1 on a failure, 2 on a usage error.
 

@@ -126,7 +126,10 @@ Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
       return Status::InvalidArgument(file + ": sync.destinations: must be an array of tables "
                                             "([[sync.destinations]])");
     c->sync_destinations = TomlToJson(d);
-    if (Status s = sync::ValidateDestinations(c->sync_destinations); !s.ok())
+    Config only;
+    only.sync_destinations = c->sync_destinations;
+    std::map<std::string, std::string> by_store;
+    if (Status s = SyncDestinations(only, &by_store); !s.ok())
       return Status::InvalidArgument(file + ": sync." + s.message());
   } else if (!sync.as_table().empty()) {
     return Status::InvalidArgument(file + ": [sync] holds only [[sync.destinations]]");
@@ -274,25 +277,52 @@ Status ApplyEnv(const EnvLookup& env, Config* c) {
   return Status::OK();
 }
 
-Status SyncDestinations(const Config& c, std::string* out) {
-  *out = c.sync_destinations;
-  if (c.forward_to.empty()) return Status::OK();
-  std::size_t sep = c.forward_credential.find(':');
-  if (sep == std::string::npos || sep == 0 || sep + 1 == c.forward_credential.size())
-    return Status::InvalidArgument(
-        "LRS_FORWARD_CREDENTIAL: expected KEY:SECRET (the upstream LRS's credential)");
+Status SyncDestinations(const Config& c, std::map<std::string, std::string>* by_store) {
+  by_store->clear();
   json::Document d;
   LRS_RETURN_IF_ERROR(json::Parse(c.sync_destinations, &d));
-  auto& a = d.GetAllocator();
-  json::Value up(rapidjson::kObjectType);
-  up.AddMember("name", "upstream", a);
-  up.AddMember("type", "xapi", a);
-  up.AddMember("url", json::StringValue(c.forward_to, a), a);
-  up.AddMember("key", json::StringValue(c.forward_credential.substr(0, sep), a), a);
-  up.AddMember("secret", json::StringValue(c.forward_credential.substr(sep + 1), a), a);
-  up.AddMember("start", "beginning", a);
-  d.PushBack(up, a);
-  *out = json::Write(d);
+  if (!d.IsArray()) return Status::InvalidArgument("sync.destinations: must be an array");
+  if (!c.forward_to.empty()) {
+    std::size_t sep = c.forward_credential.find(':');
+    if (sep == std::string::npos || sep == 0 || sep + 1 == c.forward_credential.size())
+      return Status::InvalidArgument(
+          "LRS_FORWARD_CREDENTIAL: expected KEY:SECRET (the upstream LRS's credential)");
+    auto& a = d.GetAllocator();
+    json::Value up(rapidjson::kObjectType);
+    up.AddMember("name", "upstream", a);
+    up.AddMember("type", "xapi", a);
+    up.AddMember("url", json::StringValue(c.forward_to, a), a);
+    up.AddMember("key", json::StringValue(c.forward_credential.substr(0, sep), a), a);
+    up.AddMember("secret", json::StringValue(c.forward_credential.substr(sep + 1), a), a);
+    up.AddMember("start", "beginning", a);
+    d.PushBack(up, a);
+  }
+  std::map<std::string, json::Document> groups;
+  for (rapidjson::SizeType i = 0; i < d.Size(); ++i) {
+    json::Value& v = d[i];
+    std::string store(auth::kDefaultStore);
+    if (v.IsObject()) {
+      if (const json::Value* s = json::Member(v, "store")) {
+        const std::string name = s->IsString() ? std::string(json::View(*s)) : std::string();
+        if (!auth::ValidStoreName(name))
+          return Status::InvalidArgument("destinations[" + std::to_string(i) +
+                                         "].store: must be a store name "
+                                         "([a-z0-9][a-z0-9_-]{0,62})");
+        store = name;
+        v.RemoveMember("store");
+      }
+    }
+    json::Document& g = groups[store];
+    if (!g.IsArray()) g.SetArray();
+    g.PushBack(json::Value(v, g.GetAllocator()), g.GetAllocator());
+  }
+  // Validated as one list: names are unique across stores (they label
+  // metrics and logs) and errors give the position in the file.
+  json::Value all(rapidjson::kArrayType);
+  for (rapidjson::SizeType i = 0; i < d.Size(); ++i)
+    all.PushBack(json::Value(d[i], d.GetAllocator()), d.GetAllocator());
+  LRS_RETURN_IF_ERROR(sync::ValidateDestinations(json::Write(all)));
+  for (auto& [store, g] : groups) (*by_store)[store] = json::Write(g);
   return Status::OK();
 }
 
@@ -344,11 +374,11 @@ Status Validate(const Config& c) {
       return Status::InvalidArgument("LRS_BOOTSTRAP_CREDENTIAL: expected KEY:SECRET");
   }
   if (!c.forward_to.empty() || c.sync_destinations != "[]") {
-    std::string dests;
-    LRS_RETURN_IF_ERROR(SyncDestinations(c, &dests));
-    if (Status s = sync::ValidateDestinations(dests); !s.ok())
-      return Status::InvalidArgument((c.forward_to.empty() ? "sync." : "--forward-to: ") +
-                                     s.message());
+    std::map<std::string, std::string> dests;
+    if (Status s = SyncDestinations(c, &dests); !s.ok())
+      return Status::InvalidArgument(
+          (c.forward_to.empty() || c.sync_destinations != "[]" ? "sync." : "--forward-to: ") +
+          s.message());
   }
   return Status::OK();
 }

@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -68,8 +69,9 @@ struct Config {
   Options store;
   // "KEY:SECRET" from LRS_BOOTSTRAP_CREDENTIAL; empty when unset.
   std::string bootstrap_credential;
-  // Sync destinations of the default store ([[sync.destinations]] in the
-  // file, as a JSON array; see docs/sync.md).
+  // Sync destinations ([[sync.destinations]] in the file, as a JSON array;
+  // each belongs to the store its `store` setting names, default "default";
+  // see docs/sync.md).
   std::string sync_destinations = "[]";
   // The simplest sync: every statement to this xAPI endpoint (--forward-to,
   // LRS_FORWARD_TO) with Basic KEY:SECRET from LRS_FORWARD_CREDENTIAL.
@@ -77,10 +79,14 @@ struct Config {
   std::string forward_credential;
 };
 
-// The destinations the relay runs: sync_destinations plus, with
-// forward_to, an xapi destination named "upstream" that backfills from
-// the start. InvalidArgument for a malformed forward credential.
-Status SyncDestinations(const Config& config, std::string* json);
+// The destinations the relays run, as a JSON array per store name:
+// sync_destinations grouped by their `store` setting (default "default";
+// the setting itself is not passed on) plus, with forward_to, an xapi
+// destination named "upstream" of the default store that backfills from
+// the start. Validates them all (names unique across stores);
+// InvalidArgument names the destination and the setting, or the malformed
+// forward credential.
+Status SyncDestinations(const Config& config, std::map<std::string, std::string>* by_store);
 
 // Returns the value of an environment variable, or nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

@@ -2,15 +2,27 @@
 
 #include "lrs/daemon/daemon.h"
 
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <utility>
 #include <vector>
 
+#include "lrs/auth/secret.h"
+#include "lrs/daemon/admin.h"
+
 namespace lrs::daemon {
 namespace {
 
 constexpr std::string_view kBasePath = "/xapi";
+constexpr std::string_view kAdminPath = "/admin/";
+constexpr std::string_view kRuntimeFile = "serve.json";
 
 http::Response JsonError(int status, std::string_view code, std::string_view message) {
   http::Response r;
@@ -55,37 +67,52 @@ Status Daemon::Open(const Config& config, std::unique_ptr<Daemon>* out) {
   ro.authority_home_page = config.authority_home_page;
   LRS_RETURN_IF_ERROR(auth::Registry::Open(config.data_dir, ro, &d->registry_));
   LRS_RETURN_IF_ERROR(d->PrepareCredentials());
+  std::string token;
+  LRS_RETURN_IF_ERROR(auth::internal::RandomBytes(32, &token));
+  d->admin_token_ = auth::internal::HexEncode(token);
   api::XapiService* unused;
   LRS_RETURN_IF_ERROR(d->ServiceFor(std::string(auth::kDefaultStore), &unused));
-  LRS_RETURN_IF_ERROR(d->StartRelay());
+  LRS_RETURN_IF_ERROR(d->StartRelays());
   *out = std::move(d);
   return Status::OK();
 }
 
-Status Daemon::StartRelay() {
-  std::string dests;
-  LRS_RETURN_IF_ERROR(SyncDestinations(config_, &dests));
-  if (dests == "[]") return Status::OK();
-  Store* store;
-  {
-    std::shared_lock<std::shared_mutex> lock(stores_mu_);
-    store = stores_.at(std::string(auth::kDefaultStore)).store.get();
-  }
-  sync::RelayOptions ro;
-  ro.destinations_json = dests;
+Status Daemon::StartRelays() {
+  std::map<std::string, std::string> by_store;
+  LRS_RETURN_IF_ERROR(SyncDestinations(config_, &by_store));
   Logger* log = logger_.get();
-  ro.log = [log](sync::LogLevel level, const std::string& msg) {
-    log->Log(level == sync::LogLevel::kInfo      ? LogLevel::kInfo
-             : level == sync::LogLevel::kWarning ? LogLevel::kWarn
-                                                 : LogLevel::kError,
-             msg, {{"component", "sync"}});
-  };
-  LRS_RETURN_IF_ERROR(sync::Relay::Open(store, ro, &relay_).WithPrefix("sync: "));
-  std::vector<sync::DestinationStatus> st;
-  (void)relay_->GetStatus(&st);
-  for (const auto& x : st)
-    logger_->Log(LogLevel::kInfo, "sync destination started",
-                 {{"destination", x.name}, {"type", x.type}, {"cursor", std::to_string(x.cursor)}});
+  for (const auto& [name, dests] : by_store) {
+    if (!registry_->HasStore(name))
+      return Status::NotFound("sync: destinations of store \"" + name +
+                              "\", which does not exist (create it: lrs stores add " + name + ")");
+    api::XapiService* unused;
+    LRS_RETURN_IF_ERROR(ServiceFor(name, &unused));
+    Store* store;
+    {
+      std::shared_lock<std::shared_mutex> lock(stores_mu_);
+      store = stores_.at(name).store.get();
+    }
+    sync::RelayOptions ro;
+    ro.destinations_json = dests;
+    ro.log = [log, name](sync::LogLevel level, const std::string& msg) {
+      log->Log(level == sync::LogLevel::kInfo      ? LogLevel::kInfo
+               : level == sync::LogLevel::kWarning ? LogLevel::kWarn
+                                                   : LogLevel::kError,
+               msg, {{"component", "sync"}, {"store", name}});
+    };
+    RelaySlot slot;
+    slot.destinations_json = dests;
+    LRS_RETURN_IF_ERROR(sync::Relay::Open(store, ro, &slot.relay).WithPrefix("sync: "));
+    std::vector<sync::DestinationStatus> st;
+    (void)slot.relay->GetStatus(&st);
+    for (const auto& x : st)
+      logger_->Log(LogLevel::kInfo, "sync destination started",
+                   {{"store", name},
+                    {"destination", x.name},
+                    {"type", x.type},
+                    {"cursor", std::to_string(x.cursor)}});
+    relays_.emplace(name, std::move(slot));
+  }
   return Status::OK();
 }
 
@@ -122,7 +149,7 @@ Status Daemon::PrepareCredentials() {
 
 Daemon::~Daemon() {
   Stop(config_.shutdown_grace);
-  relay_.reset();  // before the stores it reads
+  relays_.clear();  // before the stores they read
   std::unique_lock<std::shared_mutex> lock(stores_mu_);
   for (auto& [name, slot] : stores_) {
     slot.service.reset();
@@ -140,6 +167,46 @@ Status Daemon::Start() {
   if (!s.ok()) return s.WithPrefix("listen " + config_.server.listen + ": ");
   logger_->Log(LogLevel::kInfo, "listening",
                {{"endpoint", Endpoint()}, {"data_dir", config_.data_dir}});
+  if (Status w = WriteRuntimeFile(); !w.ok()) {
+    // `lrs sync` then cannot reach this daemon; serving goes on.
+    logger_->Log(LogLevel::kWarn, "cannot write the runtime file", {{"error", w.ToString()}});
+  }
+  return Status::OK();
+}
+
+std::string RuntimeFilePath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / kRuntimeFile).string();
+}
+
+Status Daemon::WriteRuntimeFile() {
+  std::string host;
+  std::uint16_t port = 0;
+  if (!SplitHostPort(config_.server.listen, &host, &port) || host.empty() || host == "0.0.0.0")
+    host = "127.0.0.1";
+  else if (host == "[::]")
+    host = "[::1]";
+  const bool tls = !config_.server.tls_cert_file.empty();
+  std::string body = "{\"pid\":" + std::to_string(getpid()) + ",\"url\":";
+  AppendJsonString(std::string(tls ? "https://" : "http://") + host + ":" +
+                       std::to_string(server_->port()),
+                   &body);
+  body += ",\"admin_token\":";
+  AppendJsonString(admin_token_, &body);
+  body += ",\"tls_ca\":";
+  AppendJsonString(tls ? std::filesystem::absolute(config_.server.tls_cert_file).string() : "",
+                   &body);
+  body += "}\n";
+  const std::string path = RuntimeFilePath(config_.data_dir), tmp = path + ".tmp";
+  // Only this user may read the token.
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(tmp + ": " + std::strerror(errno));
+  const bool written = write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
+  close(fd);
+  if (!written || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    unlink(tmp.c_str());
+    return Status::IOError(path + ": cannot write");
+  }
+  runtime_file_written_ = true;
   return Status::OK();
 }
 
@@ -158,6 +225,7 @@ void Daemon::Stop(std::chrono::milliseconds grace) {
   if (!server_ || stopped_) return;
   stopped_ = true;
   logger_->Log(LogLevel::kInfo, "stopping", {{"grace_ms", std::to_string(grace.count())}});
+  if (runtime_file_written_) unlink(RuntimeFilePath(config_.data_dir).c_str());
   server_->Stop(grace);
   server_->Wait();
   server_.reset();
@@ -212,6 +280,8 @@ http::Response Daemon::Handle(http::Request& req) {
     r = HandleMetrics(req);
   } else if (path == kBasePath || path.substr(0, kBasePath.size() + 1) == "/xapi/") {
     r = HandleXapi(req);
+  } else if (path.substr(0, kAdminPath.size()) == kAdminPath) {
+    r = HandleAdmin(req);
   } else {
     r = JsonError(404, "NotFound", "no such resource (the xAPI endpoint is /xapi/)");
   }
@@ -255,6 +325,96 @@ http::Response Daemon::HandleXapi(http::Request& req) {
   return r;
 }
 
+http::Response Daemon::HandleAdmin(http::Request& req) {
+  std::string op;
+  if (!SyncAdminOp(req.path, &op))
+    return JsonError(404, "NotFound", "no such admin resource (sync operations: /admin/sync/...)");
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!http::ParseForm(req.query, &params))
+    return api::ErrorResponse(Status::InvalidArgument("query: malformed percent-encoding"));
+  std::string store;
+  for (auto it = params.begin(); it != params.end();) {
+    if (it->first == "store") {
+      store = it->second;
+      it = params.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  // Who: the local admin token (any store) or a credential with the admin
+  // scope (its own store only).
+  if (req.headers.Count("Authorization") > 1)
+    return api::ErrorResponse(Status::Unauthorized("Authorization: the header must appear once"));
+  const std::string authorization(req.headers.Get("Authorization").value_or(""));
+  constexpr std::string_view kBearer = "Bearer ";
+  std::string who_key = "admin-token";
+  if (authorization.size() > kBearer.size() &&
+      authorization.compare(0, kBearer.size(), kBearer) == 0) {
+    const std::string_view token = std::string_view(authorization).substr(kBearer.size());
+    if (admin_token_.empty() || token.size() != admin_token_.size() ||
+        CRYPTO_memcmp(token.data(), admin_token_.data(), token.size()) != 0)
+      return api::ErrorResponse(Status::Unauthorized("Authorization: unknown admin token"));
+    if (store.empty()) store = std::string(auth::kDefaultStore);
+  } else {
+    auth::Principal who;
+    Status s = registry_->Authenticate(authorization, &who);
+    if (!s.ok()) return api::ErrorResponse(s);
+    if (!auth::Allows(who.scopes, auth::kAdmin))
+      return api::ErrorResponse(
+          Status::Forbidden("Authorization: the credential lacks the admin scope "
+                            "(lrs credentials add --scopes admin)"));
+    if (!store.empty() && store != who.store)
+      return api::ErrorResponse(Status::Forbidden(
+          "store: the credential administers store \"" + who.store + "\" only"));
+    store = who.store;
+    who_key = who.key;
+  }
+  req.notes.emplace_back("store", store);
+  req.notes.emplace_back("key", who_key);
+  const std::string_view method = SyncAdminMethod(op);
+  if (method.empty())
+    return api::ErrorResponse(Status::NotFound("no sync operation \"" + op.substr(0, 64) +
+                                               "\" (see docs/sync.md, Operations)"));
+  const bool head = req.method == "HEAD" && method == "GET";
+  if (req.method != method && !head) {
+    http::Response r = JsonError(405, "MethodNotAllowed",
+                                 "use " + std::string(method) + " " + std::string(req.path));
+    r.headers.Set("Allow", method == "GET" ? "GET, HEAD" : "POST");
+    return r;
+  }
+  if (!registry_->HasStore(store))
+    return api::ErrorResponse(Status::NotFound("store: no store named \"" + store + "\""));
+  SyncTarget target;
+  target.store_name = store;
+  api::XapiService* unused;
+  if (Status s = ServiceFor(store, &unused); !s.ok()) return api::ErrorResponse(s);
+  {
+    std::shared_lock<std::shared_mutex> lock(stores_mu_);
+    target.store = stores_.at(store).store.get();
+  }
+  if (auto it = relays_.find(store); it != relays_.end()) {
+    target.relay = it->second.relay.get();
+    target.destinations_json = it->second.destinations_json;
+  }
+  std::string body;
+  Status s = RunSyncAdmin({op, std::move(params)}, target, &body);
+  if (!s.ok()) {
+    if (s.code() == Status::Code::kIOError || s.code() == Status::Code::kCorruption ||
+        s.code() == Status::Code::kInternal)
+      logger_->Log(LogLevel::kError, "sync admin failed",
+                   {{"store", store}, {"op", op}, {"error", s.ToString()}});
+    return api::ErrorResponse(s);
+  }
+  if (method == "POST")
+    logger_->Log(LogLevel::kInfo, "sync admin", {{"store", store}, {"op", op}, {"by", who_key},
+                                                 {"result", body}});
+  http::Response r;
+  r.headers.Set("Content-Type", "application/json");
+  r.headers.Set("Cache-Control", "no-store");
+  r.body = std::move(body);
+  return r;
+}
+
 http::Response Daemon::HandleMetrics(const http::Request& req) {
   if (config_.metrics_loopback_only && !IsLoopbackPeer(req.remote))
     return JsonError(403, "Forbidden", "metrics are served to loopback clients only");
@@ -278,7 +438,13 @@ std::string Daemon::MetricsText() {
       if (slot.store->GetStats(&st).ok()) stats.emplace_back(name, st);
     }
   }
-  return metrics_.Render(stats);
+  std::vector<SyncMetrics> sync;
+  for (const auto& [name, slot] : relays_) {
+    std::vector<sync::DestinationStatus> st;
+    if (!slot.relay->GetStatus(&st).ok()) continue;
+    for (auto& x : st) sync.push_back({name, std::move(x)});
+  }
+  return metrics_.Render(stats, sync);
 }
 
 void Daemon::Observe(const http::Exchange& ex) {

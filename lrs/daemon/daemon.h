@@ -8,6 +8,9 @@
 //   GET /health     200 {"status":"ok"}, no credentials
 //   GET /metrics    Prometheus text, no credentials; served to loopback
 //                   clients only unless metrics_loopback_only is false
+//   /admin/sync/... sync operations (admin.h): Bearer <the admin token of
+//                   DATA/serve.json> for any store (?store=NAME), or Basic
+//                   credentials with the "admin" scope for their own store
 //   /xapi/...       OPTIONS: CORS preflight (no credentials). Otherwise the
 //                   1.0.3 alternate syntax is decoded, credentials checked
 //                   (except for public resources: GET /xapi/about), and the
@@ -82,28 +85,45 @@ class Daemon {
   };
   explicit Daemon(Config config) : config_(std::move(config)) {}
   Status PrepareCredentials();
-  // Starts the sync relay on the default store when destinations are set.
-  Status StartRelay();
+  // Opens the stores that have sync destinations and starts their relays.
+  Status StartRelays();
   // The service of store `name`, opening the store at first use.
   Status ServiceFor(const std::string& name, api::XapiService** out);
   // Serves /xapi/...; leaves the store and credential key in req.notes for
   // the access log.
   http::Response HandleXapi(http::Request& req);
   http::Response HandleMetrics(const http::Request& req);
+  // Serves /admin/... (admin.h) to the admin token or an admin credential.
+  http::Response HandleAdmin(http::Request& req);
+  // Writes DATA/serve.json (mode 0600): pid, URL, admin token, TLS trust
+  // anchor, for `lrs sync` commands. Removed by Stop.
+  Status WriteRuntimeFile();
 
   const Config config_;
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<auth::Registry> registry_;
   std::optional<auth::CredentialInfo> dev_credential_;
+  // Bearer token of the admin endpoints, new at every start; only in
+  // DATA/serve.json. Set in Open, read-only afterwards.
+  std::string admin_token_;
+  bool runtime_file_written_ = false;
   Metrics metrics_;
 
   std::shared_mutex stores_mu_;
   std::map<std::string, StoreSlot> stores_;  // GUARDED_BY(stores_mu_)
 
-  std::unique_ptr<sync::Relay> relay_;
+  struct RelaySlot {
+    std::unique_ptr<sync::Relay> relay;
+    std::string destinations_json;
+  };
+  std::map<std::string, RelaySlot> relays_;  // by store; fixed after Open
   std::unique_ptr<http::Server> server_;
   bool stopped_ = false;
 };
+
+// DATA/serve.json of a data directory: while `lrs serve` runs,
+// {"pid","url","admin_token","tls_ca"} for local `lrs sync` commands.
+std::string RuntimeFilePath(const std::string& data_dir);
 
 // Splits "HOST:PORT" (HOST may be "[v6]"); false when malformed.
 bool SplitHostPort(const std::string& listen, std::string* host, std::uint16_t* port);

@@ -95,7 +95,8 @@ void Metrics::Record(std::string_view route, std::string_view method, int status
   h.sum += seconds;
 }
 
-std::string Metrics::Render(const std::vector<std::pair<std::string, StoreStats>>& stores) const {
+std::string Metrics::Render(const std::vector<std::pair<std::string, StoreStats>>& stores,
+                            const std::vector<SyncMetrics>& sync) const {
   std::string out;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -152,6 +153,51 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, StoreStats>
     for (const auto& [name, stats] : stores) {
       out +=
           std::string(m.name) + "{store=\"" + Label(name) + "\"} " + Number(m.value(stats)) + "\n";
+    }
+  }
+  struct SyncMetric {
+    const char* name;
+    const char* type;
+    const char* help;
+    double (*value)(const sync::DestinationStatus&);
+  };
+  static const SyncMetric kSyncMetrics[] = {
+      {"lrs_sync_lag_statements", "gauge",
+       "Statements stored after the destination's cursor (not yet handled).",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.lag); }},
+      {"lrs_sync_delivered_total", "counter", "Records delivered since the relay started.",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.delivered); }},
+      {"lrs_sync_retried_total", "counter", "Record-level retries since the relay started.",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.retried); }},
+      {"lrs_sync_dead_lettered_total", "counter",
+       "Records dead-lettered since the relay started.",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.dead_lettered_total); }},
+      {"lrs_sync_filtered_total", "counter",
+       "Statements the destination's filter skipped since the relay started.",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.filtered); }},
+      {"lrs_sync_retrying", "gauge", "Records waiting in the retry table.",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.retrying); }},
+      {"lrs_sync_dlq_size", "gauge", "Records in the dead-letter queue.",
+       [](const sync::DestinationStatus& d) { return static_cast<double>(d.dead_lettered); }},
+      {"lrs_sync_breaker_open", "gauge",
+       "1 while the circuit breaker holds the destination (open or half-open).",
+       [](const sync::DestinationStatus& d) { return d.breaker == "closed" ? 0.0 : 1.0; }},
+      {"lrs_sync_paused", "gauge", "1 while the relay is paused or the destination disabled.",
+       [](const sync::DestinationStatus& d) { return d.paused ? 1.0 : 0.0; }},
+      {"lrs_sync_last_success_timestamp_seconds", "gauge",
+       "Unix time of the last successful delivery (0: none since start).",
+       [](const sync::DestinationStatus& d) {
+         return static_cast<double>(d.last_success_ms) / 1000.0;
+       }},
+  };
+  if (!sync.empty()) {
+    for (const SyncMetric& m : kSyncMetrics) {
+      Header(&out, m.name, m.type, m.help);
+      for (const SyncMetrics& s : sync) {
+        out += std::string(m.name) + "{store=\"" + Label(s.store) + "\",destination=\"" +
+               Label(s.status.name) + "\",type=\"" + Label(s.status.type) + "\"} " +
+               Number(m.value(s.status)) + "\n";
+      }
     }
   }
   return out;

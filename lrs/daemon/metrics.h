@@ -8,8 +8,15 @@
 //   lrs_grouped_writes_total{store}                     counter (since open)
 //   lrs_writes_per_commit{store}                        gauge (group size)
 //   lrs_lmdb_map_size_bytes{store}, lrs_lmdb_map_used_bytes{store}  gauges
+// and per sync destination ({store,destination,type}):
+//   lrs_sync_lag_statements, lrs_sync_retrying, lrs_sync_dlq_size,
+//   lrs_sync_breaker_open, lrs_sync_paused,
+//   lrs_sync_last_success_timestamp_seconds                  gauges
+//   lrs_sync_delivered_total, lrs_sync_retried_total,
+//   lrs_sync_dead_lettered_total, lrs_sync_filtered_total    counters (since start)
 // Labels have bounded cardinality: routes are normalized resource names
-// (RouteOf), methods a fixed set, stores those open in this process.
+// (RouteOf), methods a fixed set, stores those open in this process,
+// destinations those configured.
 //
 // Thread safety: Record and Render may be called concurrently.
 
@@ -27,6 +34,7 @@
 #include <vector>
 
 #include "lrs/store.h"
+#include "lrs/sync/relay.h"
 
 namespace lrs::daemon {
 
@@ -37,6 +45,12 @@ std::string_view RouteOf(std::string_view path, std::string_view base = "/xapi")
 // GET, HEAD, POST, PUT, DELETE, OPTIONS, or "other".
 std::string_view MethodLabel(std::string_view method);
 
+// One sync destination's figures (Relay::GetStatus) and its store.
+struct SyncMetrics {
+  std::string store;
+  sync::DestinationStatus status;
+};
+
 class Metrics {
  public:
   // Upper bounds (seconds) of the duration histogram's buckets.
@@ -46,8 +60,10 @@ class Metrics {
   void Record(std::string_view route, std::string_view method, int status,
               std::chrono::microseconds duration);
 
-  // The HTTP metrics and, for each (store name, stats), the store metrics.
-  std::string Render(const std::vector<std::pair<std::string, StoreStats>>& stores) const;
+  // The HTTP metrics, for each (store name, stats) the store metrics, and
+  // for each sync destination its metrics.
+  std::string Render(const std::vector<std::pair<std::string, StoreStats>>& stores,
+                     const std::vector<SyncMetrics>& sync = {}) const;
 
  private:
   struct Histogram {

@@ -165,6 +165,56 @@ TEST_CASE("Config: errors name the file and key", "[daemon]") {
   CHECK(s.message().find("only-a-secret") == std::string::npos);
 }
 
+TEST_CASE("Config: sync destinations, grouped by store, and --forward-to", "[daemon]") {
+  TempDir dir;
+  Config c;
+  FlagOverrides flags;
+  flags.config_file = WriteFile(dir, R"(
+[[sync.destinations]]
+name = "crm"
+type = "segment"
+write_key = "wk"
+url = "http://127.0.0.1:1"
+
+[[sync.destinations]]
+name = "acme-hook"
+store = "acme"
+type = "webhook"
+url = "http://127.0.0.1:1/hook"
+secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+)");
+  Status s = ResolveConfig(flags, FakeEnv({{"LRS_FORWARD_TO", "http://127.0.0.1:2/xapi"},
+                                          {"LRS_FORWARD_CREDENTIAL", "k:s"}}),
+                           &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  std::map<std::string, std::string> by_store;
+  REQUIRE(SyncDestinations(c, &by_store).ok());
+  REQUIRE(by_store.size() == 2);
+  // The store setting is consumed; forward_to joins the default store.
+  CHECK(by_store["acme"].find("\"acme-hook\"") != std::string::npos);
+  CHECK(by_store["acme"].find("\"store\"") == std::string::npos);
+  CHECK(by_store["default"].find("\"crm\"") != std::string::npos);
+  CHECK(by_store["default"].find("\"upstream\"") != std::string::npos);
+  CHECK(by_store["default"].find("\"start\":\"beginning\"") != std::string::npos);
+
+  flags.config_file = WriteFile(dir, "[[sync.destinations]]\nname = \"x\"\ntype = \"segment\"\n"
+                                     "write_key = \"wk\"\nstore = \"Not A Store\"\n");
+  s = ResolveConfig(flags, FakeEnv({}), &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("sync.destinations[0].store") != std::string::npos);
+  flags.config_file = WriteFile(dir, "[[sync.destinations]]\nname = \"x\"\ntype = \"fax\"\n");
+  s = ResolveConfig(flags, FakeEnv({}), &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("destinations[0] (x).type") != std::string::npos);
+  flags.config_file.reset();
+  s = ResolveConfig(flags,
+                    FakeEnv({{"LRS_FORWARD_TO", "http://h/xapi"}, {"LRS_FORWARD_CREDENTIAL", "k"}}),
+                    &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("LRS_FORWARD_CREDENTIAL") != std::string::npos);
+}
+
 TEST_CASE("Config: the documented example file loads and equals the defaults", "[daemon]") {
   std::filesystem::path here(__FILE__);
   std::filesystem::path example =
