@@ -808,6 +808,33 @@ Status ValidateDestinations(const std::string& destinations_json) {
   return ParseDestinations(destinations_json, &dests);
 }
 
+}  // namespace lrs::sync
+
+namespace lrs {
+
+Status Sync::Open(Store* store, const SyncOptions& options, std::unique_ptr<Sync>* out) {
+  sync::RelayOptions ro;
+  static_cast<SyncOptions&>(ro) = options;
+  std::unique_ptr<sync::Relay> relay;
+  LRS_RETURN_IF_ERROR(sync::Relay::Open(store, ro, &relay));
+  *out = std::move(relay);
+  return Status::OK();
+}
+
+Status ValidateSyncDestinations(const std::string& destinations_json) {
+  return sync::ValidateDestinations(destinations_json);
+}
+
+Status SyncDryRun(Store* store, const std::string& destinations_json,
+                  const std::string& destination, const std::string& statement_id,
+                  std::string* report) {
+  return sync::DryRun(store, destinations_json, destination, statement_id, report);
+}
+
+}  // namespace lrs
+
+namespace lrs::sync {
+
 // ---- Shared helpers -------------------------------------------------------------
 
 std::string LearnerOf(const json::Value& statement) {
