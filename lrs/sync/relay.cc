@@ -76,6 +76,13 @@ class DbStateStore final : public StateStore {
   Status Delete(std::string_view key) override {
     return store_->SyncWrite({{Table::kSyncState, prefix_ + std::string(key), std::nullopt}});
   }
+  Status Write(const std::vector<Change>& changes) override {
+    std::vector<StoreImpl::SyncMutation> muts;
+    muts.reserve(changes.size());
+    for (const auto& [key, value] : changes)
+      muts.push_back({Table::kSyncState, prefix_ + key, value});
+    return store_->SyncWrite(std::move(muts));
+  }
 
  private:
   StoreImpl* store_;
@@ -295,6 +302,16 @@ class Lane {
       return s.ok() ? Status::Corruption("sync cursor of " + dest_->name) : s;
     }
     disabled_ = store_->SyncGet(Table::kSyncState, prefix_ + "s_disabled", &v).ok();
+    // A Retry-After still running when the process stopped.
+    if (store_->SyncGet(Table::kSyncState, prefix_ + "s_not_before", &v).ok() && v.size() == 8) {
+      const auto not_before = static_cast<std::int64_t>(DecodeFixed64BE(v.data()));
+      wait_persisted_ = true;
+      if (not_before > NowMs()) {
+        breaker_open_ = true;
+        open_until_ms_ = not_before;
+        last_error_ = "waiting for the destination's Retry-After (from before a restart)";
+      }
+    }
     // The retry table, into memory (small: only failing learners).
     std::vector<std::pair<std::string, std::string>> kv;
     std::string from = prefix_;
@@ -538,6 +555,12 @@ class Lane {
       }
       open_until_ms_ = now + delay;
       if (!breaker_open_) breaker_open_ = true;  // the wait applies either way
+      if (res.retry_after.count() > 0) {
+        // The destination named its wait: a restart must honour it too.
+        (void)store_->SyncWrite({{Table::kSyncState, prefix_ + "s_not_before",
+                                  Fixed64BE(static_cast<std::uint64_t>(open_until_ms_))}});
+        wait_persisted_ = true;
+      }
       return false;
     }
     if (res.records.size() != send.size()) {
@@ -629,6 +652,9 @@ class Lane {
     if (delivered > 0) last_success_ms_ = now;
     if (breaker_open_) Log(LogLevel::kInfo, "destination " + dest_->name + " resumed");
     breaker_open_ = false;
+    if (wait_persisted_ &&
+        store_->SyncWrite({{Table::kSyncState, prefix_ + "s_not_before", std::nullopt}}).ok())
+      wait_persisted_ = false;
     consecutive_failures_ = 0;
     if (dead == 0 && retried == 0) last_error_.clear();
     return true;
@@ -691,6 +717,7 @@ class Lane {
   bool in_flight_ = false, disabled_ = false, breaker_open_ = false;
   int consecutive_failures_ = 0;
   std::int64_t open_until_ms_ = 0, last_success_ms_ = 0;
+  bool wait_persisted_ = false;  // sync_state "s_not_before" is set
   std::string last_error_;
   std::uint64_t delivered_ = 0, retried_ = 0, dead_lettered_total_ = 0, filtered_ = 0;
 
