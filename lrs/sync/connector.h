@@ -19,8 +19,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lrs/clock.h"
@@ -99,6 +101,14 @@ class StateStore {
   virtual Status Get(std::string_view key, std::string* value) = 0;  // NotFound when absent
   virtual Status Put(std::string_view key, std::string_view value) = 0;  // durable when OK
   virtual Status Delete(std::string_view key) = 0;
+  // Puts (a value) and deletes (nullopt) in one durable write. The default
+  // applies them one by one.
+  using Change = std::pair<std::string, std::optional<std::string>>;
+  virtual Status Write(const std::vector<Change>& changes) {
+    for (const auto& [key, value] : changes)
+      LRS_RETURN_IF_ERROR(value ? Put(key, *value) : Delete(key));
+    return Status::OK();
+  }
 };
 
 struct ConnectorContext {
@@ -123,7 +133,9 @@ class Connector {
   // batch, keeping each learner's records in stored order.
   virtual bool preserves_batch_order() const { return false; }
   // Sends `records` (1..max_batch(), in stored order) and reports what
-  // became of them. Blocking; bounded by the request timeouts.
+  // became of them. Blocking; bounded by the request timeouts. Calls are
+  // sequential, and the relay durably records a call's outcomes before it
+  // makes the next one (if recording fails, the same records come again).
   virtual DeliveryResult Deliver(const std::vector<const OutRecord*>& records) = 0;
 };
 
