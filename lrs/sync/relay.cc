@@ -830,9 +830,50 @@ Status Relay::Open(Store* store, const RelayOptions& options, std::unique_ptr<Re
   return Status::OK();
 }
 
+namespace {
+
+// What connectors are built with to check their settings: sends nothing.
+class NoTransport final : public HttpTransport {
+ public:
+  void SendAll(const std::vector<HttpRequest>& reqs, std::vector<HttpResponse>* out) override {
+    out->assign(reqs.size(), HttpResponse());
+    for (auto& r : *out) r.error = "configuration check: nothing is sent";
+  }
+};
+
+class NoState final : public StateStore {
+ public:
+  Status Get(std::string_view, std::string*) override { return Status::NotFound(""); }
+  Status Put(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Delete(std::string_view) override { return Status::OK(); }
+};
+
+}  // namespace
+
 Status ValidateDestinations(const std::string& destinations_json) {
   std::vector<std::unique_ptr<Destination>> dests;
-  return ParseDestinations(destinations_json, &dests);
+  LRS_RETURN_IF_ERROR(ParseDestinations(destinations_json, &dests));
+  // The connectors' own settings (credentials, field names, sizes).
+  NoTransport transport;
+  NoState state;
+  for (std::size_t i = 0; i < dests.size(); ++i) {
+    const Destination& d = *dests[i];
+    ConnectorContext ctx;
+    ctx.destination = d.name;
+    ctx.settings = &d.settings;
+    ctx.transport = &transport;
+    ctx.clock = Clock::System();
+    ctx.state = &state;
+    std::unique_ptr<Connector> c;
+    Status s = NewConnector(d.type, ctx, &c);
+    if (!s.ok()) {
+      std::string m = s.message();
+      if (m.rfind(d.name + ": ", 0) == 0) m.erase(0, d.name.size() + 2);
+      return Status::InvalidArgument("destinations[" + std::to_string(i) + "] (" + d.name +
+                                     ")." + m);
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace lrs::sync

@@ -27,7 +27,7 @@
 //   "object"             sObject API name (default "Learning_Event__c")
 //   "external_id_field"  external id field (default "Statement_Id__c")
 //   "api_version"        default "v59.0"
-//   "fields"             {"<mapped property>": "<Field API name>" | null}:
+//   "field_names"        {"<mapped property>": "<Field API name>" | null}:
 //                        renames (null drops) a property; unlisted ones go
 //                        to "<property>__c". The keys "$email", "$event",
 //                        "$occurred_at" and "$external_id" rename the
@@ -172,8 +172,9 @@ class SalesforceConnector final : public Connector {
         return Status::InvalidArgument("api_version: must look like \"v59.0\"");
       api_version_ = std::string(ver);
     }
-    if (const json::Value* f = json::Member(s, "fields")) {
-      if (!f->IsObject()) return Status::InvalidArgument("fields: must be an object");
+    // Not "fields": that is the mapping's (docs/sync-mapping.md).
+    if (const json::Value* f = json::Member(s, "field_names")) {
+      if (!f->IsObject()) return Status::InvalidArgument("field_names: must be an object");
       for (const auto& m : f->GetObject()) {
         const std::string key(json::View(m.name));
         if (m.value.IsNull()) {
@@ -181,11 +182,12 @@ class SalesforceConnector final : public Connector {
         } else if (m.value.IsString() && IsApiName(json::View(m.value))) {
           fields_[key] = std::string(json::View(m.value));
         } else {
-          return Status::InvalidArgument("fields." + key + ": must be a field API name or null");
+          return Status::InvalidArgument("field_names." + key +
+                                         ": must be a field API name or null");
         }
         if (key[0] == '$' && key != "$email" && key != "$event" && key != "$occurred_at" &&
             key != "$external_id")
-          return Status::InvalidArgument("fields." + key +
+          return Status::InvalidArgument("field_names." + key +
                                          ": unknown ($email, $event, $occurred_at, $external_id)");
       }
     }
@@ -379,7 +381,7 @@ class SalesforceConnector final : public Connector {
         if (errors.size() == 2) {  // both halves refused as the whole was
           *failed = DeliveryResult::Unavailable(
               errors[0] +
-              " (every part of the batch fails alike: check the fields settings and "
+              " (every part of the batch fails alike: check the field_names setting and "
               "the field types)");
           return false;
         }

@@ -39,7 +39,7 @@ TEST_CASE("salesforce: client credentials, upsert body, remote ids, cached sessi
   ConnectorHarness h(
       SfSettings(
           mock, "client_credentials",
-          R"(,"fields":{"course":"Course__c","score":null,"grade":"Score__c"},"batch_size":50)"),
+          R"(,"field_names":{"course":"Course__c","score":null,"grade":"Score__c"},"batch_size":50)"),
       &clock);
   auto c = MakeConnector(h);
   CHECK(c->max_batch() == 200);  // 50 per call x 4 calls at once
@@ -175,7 +175,7 @@ TEST_CASE("salesforce: a request-level 400 is bisected down to the record causin
 TEST_CASE("salesforce: a 400 every part of the batch hits is a settings problem") {
   FakeClock clock;
   SalesforceMock mock({}, &clock);
-  ConnectorHarness h(SfSettings(mock, "client_credentials", R"(,"fields":{"course":"Score__c"})"),
+  ConnectorHarness h(SfSettings(mock, "client_credentials", R"(,"field_names":{"course":"Score__c"})"),
                      &clock);
   auto c = MakeConnector(h);
   std::vector<OutRecord> recs;
@@ -183,7 +183,7 @@ TEST_CASE("salesforce: a 400 every part of the batch hits is a settings problem"
   DeliveryResult r = c->Deliver(Ptrs(recs));
   REQUIRE(r.kind == DeliveryResult::Kind::kUnavailable);
   CHECK(r.error.find("JSON_PARSER_ERROR") != std::string::npos);
-  CHECK(r.error.find("fields settings") != std::string::npos);
+  CHECK(r.error.find("field_names setting") != std::string::npos);
   CHECK(mock.api_calls() == 3);  // the whole batch and its two halves, no more
   CHECK(mock.rows().empty());
 }
@@ -202,7 +202,7 @@ TEST_CASE("salesforce: a field the object lacks is a settings problem, not the r
   CHECK(mock.api_calls() == 1);
 
   // Mapping the property to null fixes it.
-  ConnectorHarness h2(SfSettings(mock, "client_credentials", R"(,"fields":{"bogus":null})"),
+  ConnectorHarness h2(SfSettings(mock, "client_credentials", R"(,"field_names":{"bogus":null})"),
                       &clock);
   auto c2 = MakeConnector(h2);
   REQUIRE(AllDelivered(c2->Deliver(Ptrs(recs)), 6));
@@ -355,8 +355,8 @@ TEST_CASE("salesforce: settings are checked and name the bad one") {
   bad(base + R"(,"auth":"client_credentials","api_version":"59"})", "api_version");
   bad(base + R"(,"auth":"client_credentials","batch_size":201})", "batch_size");
   bad(base + R"(,"auth":"client_credentials","parallel_requests":0})", "parallel_requests");
-  bad(base + R"(,"auth":"client_credentials","fields":{"a":"no spaces"}})", "fields.a");
-  bad(base + R"(,"auth":"client_credentials","fields":{"$bogus":"X__c"}})", "$bogus");
+  bad(base + R"(,"auth":"client_credentials","field_names":{"a":"no spaces"}})", "field_names.a");
+  bad(base + R"(,"auth":"client_credentials","field_names":{"$bogus":"X__c"}})", "$bogus");
   bad(base + R"(,"auth":"client_credentials","login_url":"ftp://x"})", "login_url");
   bad(base + R"(,"auth":"client_credentials","instance_url":"x"})", "instance_url");
   bad(base + R"(,"auth":"client_credentials","timeout_ms":0})", "timeout_ms");
