@@ -47,8 +47,10 @@
 // after a partial success resends only what Marketo did not confirm.
 // At-least-once window: an activity Marketo recorded whose answer never
 // arrived (timeout, dropped connection, crash before the state write) is
-// sent again on retry and appears twice. The "sent:" keys are never pruned
-// (StateStore has no scan or TTL).
+// sent again on retry and appears twice. "sent:" keys live only as long as
+// they can matter: those of a call whose outcomes the relay recorded (a
+// call that did not fail as a whole) are deleted at the start of the next
+// call, in one write.
 //
 // Verdicts: no e-mail, or no primary attribute value: rejected. Record
 // reasons 1001-1003, 1006, 1007, 1011 (invalid or missing values, unknown
@@ -165,6 +167,22 @@ class MarketoConnector final : public Connector {
   std::size_t max_batch() const override { return batch_; }
 
   DeliveryResult Deliver(const std::vector<const OutRecord*>& records) override {
+    // The previous call's outcomes are recorded: its "sent:" keys are spent.
+    if (!spent_.empty()) {
+      std::vector<StateStore::Change> del;
+      for (auto& k : spent_) del.emplace_back("sent:" + k, std::nullopt);
+      if (ctx_.state->Write(del).ok()) spent_.clear();
+    }
+    sent_keys_.clear();
+    DeliveryResult r = DeliverBatch(records);
+    // Only a batch that failed as a whole comes again and needs its keys.
+    if (r.kind == DeliveryResult::Kind::kDone)
+      spent_.insert(spent_.end(), sent_keys_.begin(), sent_keys_.end());
+    return r;
+  }
+
+ private:
+  DeliveryResult DeliverBatch(const std::vector<const OutRecord*>& records) {
     recs_ = &records;
     out_ = DeliveryResult();
     out_.records.assign(records.size(), RecordResult{});
@@ -193,6 +211,7 @@ class MarketoConnector final : public Connector {
       }
       if (ctx_.state->Get("sent:" + records[i]->idempotency_key, &ignored).ok()) {
         Judge(i, Outcome::kDelivered, "");  // Marketo confirmed it before
+        sent_keys_.push_back(records[i]->idempotency_key);
         continue;
       }
       std::string key = Lower(m.email);
@@ -225,7 +244,6 @@ class MarketoConnector final : public Connector {
     return std::move(out_);
   }
 
- private:
   using Verdict = std::optional<DeliveryResult>;  // set: the destination failed
   struct Group {
     std::string key;    // lowercased e-mail
@@ -472,12 +490,14 @@ class MarketoConnector final : public Connector {
     if (!res || !res->IsArray() || res->Size() != idx.size())
       return DeliveryResult::Unavailable(
           "Marketo: activities answer does not have one result per activity");
+    std::vector<StateStore::Change> added;
     for (rapidjson::SizeType n = 0; n < res->Size(); ++n) {
       const std::size_t i = idx[n];
       const json::Value& x = (*res)[n];
       std::string_view status = x.IsObject() ? json::StringOr(x, "status") : std::string_view();
       if (status == "added") {
-        (void)ctx_.state->Put("sent:" + (*recs_)[i]->idempotency_key, "1");
+        added.emplace_back("sent:" + (*recs_)[i]->idempotency_key, "1");
+        sent_keys_.push_back((*recs_)[i]->idempotency_key);
         continue;
       }
       int code = 0;
@@ -486,6 +506,7 @@ class MarketoConnector final : public Connector {
       Judge(i, ContentReason(code) ? Outcome::kReject : Outcome::kRetry,
             "activity " + std::string(status) + ": " + reason);
     }
+    if (!added.empty()) (void)ctx_.state->Write(added);
     return std::nullopt;
   }
 
@@ -497,6 +518,8 @@ class MarketoConnector final : public Connector {
   }
 
   ConnectorContext ctx_;
+  std::vector<std::string> sent_keys_;  // this call's "sent:" keys (written or read)
+  std::vector<std::string> spent_;      // keys to delete at the next call
   std::string base_, identity_;
   std::string client_id_, client_secret_;
   std::int64_t activity_type_ = 0;

@@ -312,6 +312,38 @@ TEST_CASE("destination-level failures open the breaker, wait at least Retry-Afte
   CHECK(f.script.calls == calls + 2);  // the probe with one record, then the other four
 }
 
+TEST_CASE("a Retry-After still running is honoured after a restart") {
+  Fixture f;
+  testing::FakeClock clock;
+  f.script.destination_failure = [] {
+    return DeliveryResult::Unavailable("HTTP 429", std::chrono::milliseconds(30000));
+  };
+  f.Open("", &clock);
+  f.Put("a@x.org");
+  for (int i = 0; i < 400 && f.script.calls == 0; ++i) std::this_thread::sleep_for(5ms);
+  REQUIRE(f.script.calls == 1);
+  // Restarted 1 s later: still waiting, no request before the 30 s are up.
+  f.relay.reset();
+  f.script.destination_failure = nullptr;
+  clock.Advance(1'000'000);
+  f.Open("", &clock);
+  std::this_thread::sleep_for(150ms);
+  CHECK(f.script.calls == 1);
+  auto st = f.Status0();
+  CHECK(st.breaker == "open");
+  CHECK(st.next_attempt_ms >= clock.NowMicros() / 1000 + 28000);
+  // When it is over: delivered, and the wait is forgotten.
+  clock.Advance(30'000'000);
+  f.relay->SyncNow();
+  REQUIRE(f.relay->WaitIdle(10s));
+  CHECK(f.Status0().delivered == 1);
+  f.relay.reset();
+  f.Put("a@x.org", 1);
+  f.Open("", &clock);
+  REQUIRE(f.relay->WaitIdle(10s));
+  CHECK(f.script.calls == 3);
+}
+
 TEST_CASE("pause stops all sending; resume catches up") {
   Fixture f;
   f.Open();
@@ -414,6 +446,18 @@ TEST_CASE("destination config errors name the destination and the setting") {
         std::string::npos);
   CHECK(err(R"([{"name":"x","type":"webhook","rate_limit":{"per_second":-1}}])")
             .find("rate_limit.per_second") != std::string::npos);
+  // The connectors' own settings are checked too, before anything runs.
+  const std::string sf =
+      R"([{"name":"sf","type":"salesforce","instance_url":"https://x.my.salesforce.com",)"
+      R"("auth":"client_credentials","client_id":"id","client_secret":"s",)";
+  CHECK(err(sf + R"("field_names":[]}])").find("destinations[0] (sf).field_names: must be an object") !=
+        std::string::npos);
+  // The mapping's "fields" (an array) and Salesforce's renames do not collide.
+  CHECK(ValidateDestinations(sf + R"("field_names":{"course":"Course__c"},)"
+                                  R"("fields":[{"name":"sid","path":"id","category":"engagement"}]}])")
+            .ok());
+  CHECK(err(R"([{"name":"w","type":"webhook","url":"http://127.0.0.1:1/h"}])").find("(w).secret") !=
+        std::string::npos);
   CHECK(ValidateDestinations("[]").ok());
 }
 

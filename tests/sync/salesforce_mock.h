@@ -101,6 +101,9 @@ class SalesforceMock {
                                     "Score__c",        "Course__c", "Learner__c"};
     std::shared_ptr<EVP_PKEY> jwt_key;  // verifies jwt-bearer assertions
     std::string jwt_audience;           // default: this mock's URL (the login_url)
+    // How long each API call takes (long enough for the concurrent calls
+    // of one batch to overlap).
+    std::chrono::milliseconds api_delay{30};
   };
 
   struct Row {
@@ -118,15 +121,21 @@ class SalesforceMock {
   MockServer& server() { return server_; }
 
   // Knobs.
-  void ExpireSessions() {
+  // Every session issued so far dies (API calls get 401 INVALID_SESSION_ID).
+  // Returns how many were alive.
+  int ExpireSessions() {
     std::lock_guard<std::mutex> l(mu_);
+    const int n = static_cast<int>(sessions_.size());
     sessions_.clear();
+    return n;
   }
   // Sessions die as soon as they are issued (every API call gets 401).
   void RejectAllSessions(bool on) { reject_all_sessions_ = on; }
-  void FailRecord(const std::string& statement_id, const std::string& code) {
+  // The record with this external id fails with `code`: the next `times`
+  // upserts of it (0: every one).
+  void FailRecord(const std::string& statement_id, const std::string& code, int times = 0) {
     std::lock_guard<std::mutex> l(mu_);
-    fail_[statement_id] = code;
+    fail_[statement_id] = {code, times};
   }
   // The next `n` API calls get 403 REQUEST_LIMIT_EXCEEDED (with Retry-After
   // when retry_after is not empty).
@@ -171,6 +180,11 @@ class SalesforceMock {
   std::map<std::string, Row> rows() const {
     std::lock_guard<std::mutex> l(mu_);
     return rows_;
+  }
+  // External ids, in the order their records were created.
+  std::vector<std::string> created() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return created_;
   }
   std::vector<std::vector<std::pair<std::string, std::string>>> token_forms() const {
     std::lock_guard<std::mutex> l(mu_);
@@ -302,8 +316,7 @@ class SalesforceMock {
     int seen = max_in_flight_.load();
     while (now > seen && !max_in_flight_.compare_exchange_weak(seen, now)) {
     }
-    // Long enough for concurrent calls of one batch to overlap.
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    std::this_thread::sleep_for(o_.api_delay);
     http::Response resp = ApiLocked(r);
     --in_flight_;
     return resp;
@@ -374,8 +387,10 @@ class SalesforceMock {
       if (out.size() > 1) out += ',';
       const std::string key(json::StringOr(rec, o_.ext_field));
       if (auto it = fail_.find(key); it != fail_.end()) {
-        out += "{\"id\":null,\"success\":false,\"errors\":[{\"statusCode\":\"" + it->second +
-               "\",\"message\":\"refused: " + it->second + "\",\"fields\":[\"Email__c\"]}]}";
+        const std::string code = it->second.first;
+        if (it->second.second > 0 && --it->second.second == 0) fail_.erase(it);
+        out += "{\"id\":null,\"success\":false,\"errors\":[{\"statusCode\":\"" + code +
+               "\",\"message\":\"refused: " + code + "\",\"fields\":[\"Email__c\"]}]}";
         continue;
       }
       Row& row = rows_[key];
@@ -384,6 +399,7 @@ class SalesforceMock {
         char id[32];
         std::snprintf(id, sizeof id, "a0B%012d", ++next_id_);
         row.id = id;
+        created_.push_back(key);
         ++creates_;
       } else {
         ++updates_;
@@ -402,7 +418,8 @@ class SalesforceMock {
   std::set<std::string> sessions_;
   std::string valid_refresh_;
   std::map<std::string, Row> rows_;
-  std::map<std::string, std::string> fail_;
+  std::map<std::string, std::pair<std::string, int>> fail_;  // ext id -> code, times left
+  std::vector<std::string> created_;
   std::vector<std::vector<std::pair<std::string, std::string>>> token_forms_;
   std::vector<std::string> jwt_claims_;
   std::function<void(const std::string&)> on_call_;

@@ -1,7 +1,7 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 //
-// Test helpers for lrs/sync: a loopback mock HTTP server (on lrs/http) that
-// records what it receives and answers through a test-supplied handler; an
+// Test helpers for lrs/sync: a loopback mock HTTP server that records what
+// it receives and answers through a test-supplied handler; an
 // in-memory StateStore; a settable clock; a ConnectorContext builder.
 
 #ifndef LRS_TESTS_SYNC_SYNC_TEST_UTIL_H_
@@ -18,7 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include "lrs/clock.h"
-#include "lrs/http/server.h"
+#include "lrs/http/message.h"
 #include "lrs/json/json.h"
 #include "lrs/sync/connector.h"
 #include "lrs/sync/transport.h"
@@ -28,56 +28,47 @@ namespace lrs::sync::testing {
 // A request as the mock received it.
 struct Received {
   std::string method;
-  std::string path;
-  std::string query;
+  std::string path;   // percent-decoded, without the query
+  std::string query;  // raw, after '?'
   http::Headers headers;
   std::string body;
 };
 
-// Serves 127.0.0.1 on a free port until destroyed. The handler runs on the
-// server's worker threads (it may block); requests are recorded in order.
+// Serves HTTP/1.1 on 127.0.0.1, a free port, until destroyed: one thread
+// per connection (keep-alive, Content-Length bodies), on plain sockets so
+// that it can also misbehave the way real servers do (a reset without an
+// answer). The handler runs on the connection threads (it may block);
+// requests are recorded in arrival order.
 class MockServer {
  public:
   using Handler = std::function<http::Response(const Received&)>;
+  // Sees every request before the handler: answers it itself, or calls
+  // `next` (the handler) and returns, alters or drops what it answers.
+  using Filter = std::function<http::Response(const Received&, const Handler& next)>;
+  // A response with this status is not sent: the connection is reset
+  // (RST, no answer), as a crashed or overloaded server would.
+  static constexpr int kReset = -1;
 
-  explicit MockServer(Handler handler) : handler_(std::move(handler)) {
-    http::ServerOptions o;
-    o.listen = "127.0.0.1:0";
-    o.io_threads = 1;
-    o.worker_threads = 8;
-    o.inline_reads = false;
-    Status s = http::Server::Start(
-        o,
-        [this](http::Request& req) {
-          Received r{req.method, req.path, req.query, req.headers, req.body};
-          {
-            std::lock_guard<std::mutex> l(mu_);
-            received_.push_back(r);
-          }
-          return handler_(r);
-        },
-        nullptr, &server_);
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-  }
-  ~MockServer() { server_->Stop(std::chrono::milliseconds(200)); }
+  explicit MockServer(Handler handler);
+  ~MockServer();  // stops: closes the connections, waits for running handlers
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
 
   // "http://127.0.0.1:PORT" (no trailing slash).
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::vector<Received> received() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return received_;
-  }
-  std::size_t count() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return received_.size();
-  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<Received> received() const;
+  std::size_t count() const;
+  // Installs a filter (before requests arrive). nullptr removes it.
+  void SetFilter(Filter filter);
+  // Whether requests are kept for received() (default true; long runs turn
+  // it off). count() counts them either way.
+  void set_record(bool on);
 
  private:
+  struct Impl;
   Handler handler_;
-  mutable std::mutex mu_;
-  std::vector<Received> received_;
-  std::unique_ptr<http::Server> server_;
+  int port_ = 0;
+  std::unique_ptr<Impl> impl_;
 };
 
 // A JSON response.

@@ -4,16 +4,13 @@
 // Webhooks signatures with its own implementation (OpenSSL, checked against
 // the spec libraries' published test vector).
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstdlib>
 #include <mutex>
 #include <set>
 
 #include "lrs/common/time.h"
-#include "tests/sync/sync_test_util.h"
 #include "tests/sync/test_records.h"
+#include "tests/sync/webhook_receiver.h"
 
 namespace lrs::sync {
 namespace {
@@ -30,43 +27,16 @@ using testing::Record;
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr std::int64_t kNowSeconds = 1614265330;
 
-// Receiver-side verification, independent of the connector's code.
-std::string DecodeKey(const std::string& secret) {
-  std::string b64 = secret.substr(6);
-  std::string out(b64.size(), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(b64.data()),
-                          static_cast<int>(b64.size()));
-  REQUIRE(n >= 0);
-  out.resize(static_cast<std::size_t>(n));
-  while (!b64.empty() && b64.back() == '=') {  // EVP_DecodeBlock keeps pad bytes
-    b64.pop_back();
-    out.pop_back();
-  }
-  return out;
-}
+// Receiver-side verification (tests/sync/webhook_receiver.h).
+std::string DecodeKey(const std::string& secret) { return testing::DecodeWebhookKey(secret); }
 
 std::string ExpectedSignature(const std::string& secret, const std::string& id,
                               const std::string& ts, const std::string& body) {
-  const std::string key = DecodeKey(secret);
-  const std::string content = id + "." + ts + "." + body;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &len);
-  std::string b64(4 * ((len + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), mac,
-                          static_cast<int>(len));
-  b64.resize(static_cast<std::size_t>(n));
-  return "v1," + b64;
+  return testing::WebhookSignature(secret, id, ts, body);
 }
 
 bool Verify(const Received& r, const std::string& secret = kSecret) {
-  auto id = r.headers.Get("webhook-id"), ts = r.headers.Get("webhook-timestamp"),
-       sig = r.headers.Get("webhook-signature");
-  if (!id || !ts || !sig) return false;
-  return std::string(*sig) ==
-         ExpectedSignature(secret, std::string(*id), std::string(*ts), r.body);
+  return testing::VerifyWebhook(r, secret);
 }
 
 std::string Settings(const std::string& url, const std::string& extra = "") {
