@@ -108,6 +108,10 @@ struct Fixture {
         extra + "}]";
     o.clock = clock;
     o.tick = 20ms;
+    o.log = [this](LogLevel level, const std::string& msg) {
+      std::lock_guard<std::mutex> l(log_mu);
+      logs.emplace_back(level, msg);
+    };
     Status s = Relay::Open(store.store.get(), o, &relay);
     INFO(s.ToString());
     REQUIRE(s.ok());
@@ -125,8 +129,14 @@ struct Fixture {
     REQUIRE(st.size() == 1);
     return st[0];
   }
+  std::vector<std::pair<LogLevel, std::string>> Logs() {
+    std::lock_guard<std::mutex> l(log_mu);
+    return logs;
+  }
   Script script;
   TestStore store;
+  std::mutex log_mu;
+  std::vector<std::pair<LogLevel, std::string>> logs;
   std::unique_ptr<Relay> relay;
 };
 
@@ -310,6 +320,17 @@ TEST_CASE("destination-level failures open the breaker, wait at least Retry-Afte
   CHECK(st.breaker == "closed");
   CHECK(st.delivered == 5);
   CHECK(f.script.calls == calls + 2);  // the probe with one record, then the other four
+  // One warning when the destination paused, one note when it resumed.
+  int paused = 0, resumed = 0;
+  for (const auto& [level, msg] : f.Logs()) {
+    if (msg.find("destination d paused (circuit open): HTTP 503") != std::string::npos) {
+      CHECK(level == LogLevel::kWarning);
+      ++paused;
+    }
+    resumed += msg.find("destination d resumed") != std::string::npos;
+  }
+  CHECK(paused == 1);
+  CHECK(resumed == 1);
 }
 
 TEST_CASE("a Retry-After still running is honoured after a restart") {
