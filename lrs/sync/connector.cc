@@ -110,4 +110,19 @@ Status NewConnector(std::string_view type, const ConnectorContext& ctx,
                                  "\" (xapi, webhook, hubspot, salesforce, marketo, segment)");
 }
 
+std::string DescribeResponse(const HttpResponse& r) {
+  if (r.status == 0) return r.error.empty() ? std::string("no response") : r.error;
+  std::string s = "HTTP " + std::to_string(r.status);
+  if (r.body.empty()) return s;
+  json::Document d;
+  std::string msg;
+  if (json::Parse(r.body, &d).ok() && d.IsObject()) {
+    std::string_view m = json::StringOr(d, "message");
+    if (m.empty()) m = json::StringOr(d, "error");
+    msg = std::string(m);
+  }
+  if (msg.empty()) msg = r.body.substr(0, 200);
+  return s + ": " + msg;
+}
+
 }  // namespace lrs::sync

@@ -156,6 +156,16 @@ Status NewSalesforceConnector(const ConnectorContext& ctx, std::unique_ptr<Conne
 Status NewMarketoConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 Status NewSegmentConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 
+// What the factories share: creates a C and checks its settings (C::Init),
+// prefixing errors with the destination's name.
+template <typename C>
+Status MakeConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
+  auto c = std::make_unique<C>(ctx);
+  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
+  *out = std::move(c);
+  return Status::OK();
+}
+
 // Adds a connector type (embedders, tests). Registered types take
 // precedence over the built-in ones. Thread-safe.
 using ConnectorFactory =
@@ -184,6 +194,10 @@ Status UintSetting(const json::Value& settings, std::string_view name, std::uint
 }
 // The optional "timeout_ms" setting (a positive integer) into *out.
 Status TimeoutSetting(const json::Value& settings, std::chrono::milliseconds* out);
+// "HTTP 400: <message>" for an error answer: the body's JSON "message" (or
+// "error") string, else its first 200 bytes; the transport error (or "no
+// response") when none arrived. Callers scrub secrets they know of.
+std::string DescribeResponse(const HttpResponse& r);
 // Parses Retry-After (delta-seconds or an HTTP date) relative to now_ms;
 // -1 when absent or unparsable.
 std::chrono::milliseconds ParseRetryAfter(std::string_view value, std::int64_t now_ms);

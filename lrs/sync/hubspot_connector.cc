@@ -91,18 +91,6 @@ std::int64_t UntilUtcHour(std::int64_t now_ms, int hour) {
   return day_start + kDayMs - now_ms;
 }
 
-// "HTTP 400: <HubSpot's message>" or the transport error.
-std::string Snippet(const HttpResponse& r) {
-  if (r.status == 0) return r.error.empty() ? std::string("no response") : r.error;
-  std::string s = "HTTP " + std::to_string(r.status);
-  json::Document d;
-  std::string msg;
-  if (json::Parse(r.body, &d).ok() && d.IsObject()) msg = std::string(json::StringOr(d, "message"));
-  if (msg.empty()) msg = r.body.substr(0, 200);
-  if (!msg.empty()) s += ": " + msg;
-  return s;
-}
-
 // One per-input error of a batch response, with every string of its
 // context (the ids, uuids or e-mails it is about).
 struct InputError {
@@ -258,10 +246,10 @@ class HubSpotConnector final : public Connector {
     const std::int64_t now_ms = ctx_.clock->NowMicros() / 1000;
     auto retry_after = ParseRetryAfter(r.Header("retry-after"), now_ms);
     if (r.status == 401)
-      return DeliveryResult::Unavailable("HubSpot: token rejected (" + Snippet(r) + ")");
+      return DeliveryResult::Unavailable("HubSpot: token rejected (" + DescribeResponse(r) + ")");
     if (r.status == 403)
       return DeliveryResult::Unavailable("HubSpot: forbidden, check the app's scopes (" +
-                                         Snippet(r) + ")");
+                                         DescribeResponse(r) + ")");
     if (r.status == 429) {
       json::Document d;
       std::string policy;
@@ -275,10 +263,10 @@ class HubSpotConnector final : public Connector {
       }
       return DeliveryResult::Unavailable(
           "HubSpot rate limit " + (policy.empty() ? std::string("(unknown policy)") : policy) +
-              ": " + Snippet(r),
+              ": " + DescribeResponse(r),
           wait);
     }
-    return DeliveryResult::Unavailable("HubSpot: " + Snippet(r), retry_after);
+    return DeliveryResult::Unavailable("HubSpot: " + DescribeResponse(r), retry_after);
   }
 
   // Upserts groups[gi...] by e-mail and records their contact ids; judges
@@ -314,7 +302,7 @@ class HubSpotConnector final : public Connector {
     if (BatchContentRejected(r.status)) {
       if (gi.size() == 1) {
         for (std::size_t i : groups[gi[0]].recs)
-          Judge(i, Outcome::kReject, "HubSpot refused the contact: " + Snippet(r));
+          Judge(i, Outcome::kReject, "HubSpot refused the contact: " + DescribeResponse(r));
         return std::nullopt;
       }
       return Halves(gi, [&](const std::vector<std::size_t>& h) { return Upsert(groups, h); });
@@ -397,7 +385,7 @@ class HubSpotConnector final : public Connector {
         if (dup) {
           Judge(idx[0], Outcome::kDelivered, "");
         } else {
-          Judge(idx[0], Outcome::kReject, "HubSpot refused the event: " + Snippet(r));
+          Judge(idx[0], Outcome::kReject, "HubSpot refused the event: " + DescribeResponse(r));
         }
         return std::nullopt;
       }
@@ -468,10 +456,7 @@ class HubSpotConnector final : public Connector {
 }  // namespace
 
 Status NewHubSpotConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
-  auto c = std::make_unique<HubSpotConnector>(ctx);
-  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
-  *out = std::move(c);
-  return Status::OK();
+  return MakeConnector<HubSpotConnector>(ctx, out);
 }
 
 }  // namespace lrs::sync

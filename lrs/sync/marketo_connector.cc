@@ -541,10 +541,7 @@ class MarketoConnector final : public Connector {
 }  // namespace
 
 Status NewMarketoConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
-  auto c = std::make_unique<MarketoConnector>(ctx);
-  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
-  *out = std::move(c);
-  return Status::OK();
+  return MakeConnector<MarketoConnector>(ctx, out);
 }
 
 }  // namespace lrs::sync

@@ -471,10 +471,7 @@ class SalesforceConnector final : public Connector {
 }  // namespace
 
 Status NewSalesforceConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
-  auto c = std::make_unique<SalesforceConnector>(ctx);
-  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
-  *out = std::move(c);
-  return Status::OK();
+  return MakeConnector<SalesforceConnector>(ctx, out);
 }
 
 }  // namespace lrs::sync

@@ -47,21 +47,6 @@ constexpr std::size_t kMaxMessageBytes = 32 * 1024;
 // Segment documents 500 KB per request; stay under the decimal reading.
 constexpr std::size_t kMaxRequestBytes = 500 * 1000;
 
-std::string Describe(const HttpResponse& r) {
-  if (r.status == 0) return r.error.empty() ? std::string("no response") : r.error;
-  std::string s = "HTTP " + std::to_string(r.status);
-  if (r.body.empty()) return s;
-  json::Document d;
-  std::string msg;
-  if (json::Parse(r.body, &d).ok() && d.IsObject()) {
-    std::string_view m = json::StringOr(d, "message");
-    if (m.empty()) m = json::StringOr(d, "error");
-    msg = std::string(m);
-  }
-  if (msg.empty()) msg = r.body.substr(0, 200);
-  return s + ": " + msg;
-}
-
 bool RequestRejected(int status) { return status == 400 || status == 413; }
 
 // The messages of one record, serialized; empty with error set when the
@@ -129,7 +114,7 @@ class SegmentConnector final : public Connector {
     for (std::size_t g = 0; g < groups.size(); ++g) {
       if (!RequestRejected(resps[g].status)) continue;
       if (groups[g].size() == 1) {
-        result.records[groups[g][0]] = {Outcome::kReject, Describe(resps[g])};
+        result.records[groups[g][0]] = {Outcome::kReject, DescribeResponse(resps[g])};
         continue;
       }
       for (std::size_t i : groups[g]) singles.push_back({i});
@@ -139,7 +124,7 @@ class SegmentConnector final : public Connector {
     if (auto u = FirstUnavailable(resps)) return *u;
     for (std::size_t k = 0; k < singles.size(); ++k) {
       if (RequestRejected(resps[k].status))
-        result.records[singles[k][0]] = {Outcome::kReject, Describe(resps[k])};
+        result.records[singles[k][0]] = {Outcome::kReject, DescribeResponse(resps[k])};
     }
     return result;
   }
@@ -243,7 +228,7 @@ class SegmentConnector final : public Connector {
     std::optional<DeliveryResult> out;
     for (const HttpResponse& r : resps) {
       if ((r.status >= 200 && r.status < 300) || RequestRejected(r.status)) continue;
-      std::string why = Describe(r);
+      std::string why = DescribeResponse(r);
       if (r.status == 401 || r.status == 403) why = "write key rejected (" + why + ")";
       auto wait = ParseRetryAfter(r.Header("retry-after"), now_ms);
       if (!out) {
@@ -265,10 +250,7 @@ class SegmentConnector final : public Connector {
 }  // namespace
 
 Status NewSegmentConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
-  auto c = std::make_unique<SegmentConnector>(ctx);
-  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
-  *out = std::move(c);
-  return Status::OK();
+  return MakeConnector<SegmentConnector>(ctx, out);
 }
 
 }  // namespace lrs::sync

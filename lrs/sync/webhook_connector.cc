@@ -255,10 +255,7 @@ class WebhookConnector final : public Connector {
 }  // namespace
 
 Status NewWebhookConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
-  auto c = std::make_unique<WebhookConnector>(ctx);
-  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
-  *out = std::move(c);
-  return Status::OK();
+  return MakeConnector<WebhookConnector>(ctx, out);
 }
 
 }  // namespace lrs::sync

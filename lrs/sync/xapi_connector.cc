@@ -100,23 +100,6 @@ std::string VersionOf(const std::string& statement_json) {
   return v.substr(0, 2) == "2." ? "2.0.0" : "1.0.3";
 }
 
-std::string ErrorSnippet(const HttpResponse& r) {
-  if (r.status == 0) return r.error;
-  std::string s = "HTTP " + std::to_string(r.status);
-  if (!r.body.empty()) {
-    json::Document d;
-    std::string msg;
-    if (json::Parse(r.body, &d).ok() && d.IsObject()) {
-      std::string_view m = json::StringOr(d, "message");
-      if (m.empty()) m = json::StringOr(d, "error");
-      msg = std::string(m);
-    }
-    if (msg.empty()) msg = r.body.substr(0, 200);
-    s += ": " + msg;
-  }
-  return s;
-}
-
 bool DestinationLevel(int status) {
   return status == 0 || status == 401 || status == 403 || status == 408 || status == 429 ||
          status >= 500;
@@ -312,7 +295,7 @@ class XapiConnector final : public Connector {
 
   // "HTTP 409: <the upstream's message>" or the transport's error, without
   // the credentials.
-  std::string Describe(const HttpResponse& r) const { return Scrub(ErrorSnippet(r)); }
+  std::string Describe(const HttpResponse& r) const { return Scrub(DescribeResponse(r)); }
 
   std::string Scrub(std::string s) const {
     for (const std::string& secret : secrets_) Redact(secret, &s);
@@ -475,10 +458,7 @@ class XapiConnector final : public Connector {
 }  // namespace
 
 Status NewXapiConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out) {
-  auto c = std::make_unique<XapiConnector>(ctx);
-  LRS_RETURN_IF_ERROR(c->Init().WithPrefix(ctx.destination + ": "));
-  *out = std::move(c);
-  return Status::OK();
+  return MakeConnector<XapiConnector>(ctx, out);
 }
 
 }  // namespace lrs::sync
