@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "lrs/auth/secret.h"
+#include "lrs/api/context.h"
 #include "lrs/daemon/admin.h"
+#include "lrs/http/wire.h"
 
 namespace lrs::daemon {
 namespace {
@@ -23,18 +25,6 @@ namespace {
 constexpr std::string_view kBasePath = "/xapi";
 constexpr std::string_view kAdminPath = "/admin/";
 constexpr std::string_view kRuntimeFile = "serve.json";
-
-http::Response JsonError(int status, std::string_view code, std::string_view message) {
-  http::Response r;
-  r.status = status;
-  r.headers.Set("Content-Type", "application/json");
-  r.body = "{\"error\":{\"code\":";
-  AppendJsonString(code, &r.body);
-  r.body += ",\"status\":" + std::to_string(status) + ",\"message\":";
-  AppendJsonString(message, &r.body);
-  r.body += "}}";
-  return r;
-}
 
 bool IsReadMethod(std::string_view m) { return m == "GET" || m == "HEAD"; }
 
@@ -273,7 +263,7 @@ http::Response Daemon::Handle(http::Request& req) {
       r.headers.Set("Content-Type", "application/json");
       r.body = "{\"status\":\"ok\"}";
     } else {
-      r = JsonError(405, "MethodNotAllowed", "use GET /health");
+      r = http::ErrorResponse(405, "MethodNotAllowed", "use GET /health");
       r.headers.Set("Allow", "GET, HEAD");
     }
   } else if (path == "/metrics" && config_.metrics) {
@@ -283,7 +273,7 @@ http::Response Daemon::Handle(http::Request& req) {
   } else if (path.substr(0, kAdminPath.size()) == kAdminPath) {
     r = HandleAdmin(req);
   } else {
-    r = JsonError(404, "NotFound", "no such resource (the xAPI endpoint is /xapi/)");
+    r = http::ErrorResponse(404, "NotFound", "no such resource (the xAPI endpoint is /xapi/)");
   }
   return r;
 }
@@ -328,7 +318,8 @@ http::Response Daemon::HandleXapi(http::Request& req) {
 http::Response Daemon::HandleAdmin(http::Request& req) {
   std::string op;
   if (!SyncAdminOp(req.path, &op))
-    return JsonError(404, "NotFound", "no such admin resource (sync operations: /admin/sync/...)");
+    return http::ErrorResponse(404, "NotFound",
+                               "no such admin resource (sync operations: /admin/sync/...)");
   std::vector<std::pair<std::string, std::string>> params;
   if (!http::ParseForm(req.query, &params))
     return api::ErrorResponse(Status::InvalidArgument("query: malformed percent-encoding"));
@@ -377,7 +368,7 @@ http::Response Daemon::HandleAdmin(http::Request& req) {
                                                "\" (see docs/sync.md, Operations)"));
   const bool head = req.method == "HEAD" && method == "GET";
   if (req.method != method && !head) {
-    http::Response r = JsonError(405, "MethodNotAllowed",
+    http::Response r = http::ErrorResponse(405, "MethodNotAllowed",
                                  "use " + std::string(method) + " " + std::string(req.path));
     r.headers.Set("Allow", method == "GET" ? "GET, HEAD" : "POST");
     return r;
@@ -408,18 +399,16 @@ http::Response Daemon::HandleAdmin(http::Request& req) {
   if (method == "POST")
     logger_->Log(LogLevel::kInfo, "sync admin", {{"store", store}, {"op", op}, {"by", who_key},
                                                  {"result", body}});
-  http::Response r;
-  r.headers.Set("Content-Type", "application/json");
+  http::Response r = api::JsonResponse(200, std::move(body));
   r.headers.Set("Cache-Control", "no-store");
-  r.body = std::move(body);
   return r;
 }
 
 http::Response Daemon::HandleMetrics(const http::Request& req) {
   if (config_.metrics_loopback_only && !IsLoopbackPeer(req.remote))
-    return JsonError(403, "Forbidden", "metrics are served to loopback clients only");
+    return http::ErrorResponse(403, "Forbidden", "metrics are served to loopback clients only");
   if (!IsReadMethod(req.method)) {
-    http::Response r = JsonError(405, "MethodNotAllowed", "use GET /metrics");
+    http::Response r = http::ErrorResponse(405, "MethodNotAllowed", "use GET /metrics");
     r.headers.Set("Allow", "GET, HEAD");
     return r;
   }

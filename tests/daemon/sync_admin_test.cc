@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "lrs/api/context.h"
 #include "lrs/auth/registry.h"
 #include "lrs/daemon/cli.h"
 #include "lrs/http/server.h"
@@ -30,14 +31,6 @@ using testing::TestDaemon;
 
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-http::Response JsonReply(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers.Set("Content-Type", "application/json");
-  r.body = std::move(body);
-  return r;
-}
-
 // A webhook receiver on 127.0.0.1: refuses (for good) messages about
 // ".../bad" while `refuse_bad` is set, accepts everything else.
 struct Receiver {
@@ -50,12 +43,12 @@ struct Receiver {
         o,
         [this](http::Request& r) {
           if (refuse_bad && r.body.find("http://example.com/bad") != std::string::npos) {
-            http::Response resp = JsonReply(422, R"({"error":"no"})");
+            http::Response resp = api::JsonResponse(422, R"({"error":"no"})");
             resp.headers.Set("webhook-delivery", "abort-message");
             return resp;
           }
           ++accepted;
-          return JsonReply(200, "{}");
+          return api::JsonResponse(200, "{}");
         },
         nullptr, &server);
     if (!s.ok()) throw std::runtime_error(s.ToString());
