@@ -200,14 +200,23 @@ class XapiConnector final : public Connector {
       std::vector<HttpResponse> resps;
       DeliveryResult fail;
       if (!SendAuthorized(&reqs, &resps, &fail)) return fail;
+      // 409 / 400 / 413 are the records'; any other 4xx for a whole batch
+      // means the upstream refuses this kind of request (404: wrong URL...),
+      // a configuration problem, not a record's. The destination waits as
+      // long as the longest Retry-After among the failed requests.
+      const HttpResponse* down = nullptr;
+      std::chrono::milliseconds wait(-1);
       for (const HttpResponse& r : resps) {
-        // 409 / 400 / 413 are the records'; any other 4xx for a whole batch
-        // means the upstream refuses this kind of request (404: wrong
-        // URL...), a configuration problem, not a record's.
-        if (r.status != 200 && r.status != 204 && r.status != 409 && r.status != 400 &&
-            r.status != 413)
-          return Unavailable(r);
+        if (r.status == 200 || r.status == 204 || r.status == 409 || r.status == 400 ||
+            r.status == 413)
+          continue;
+        const auto ra = ParseRetryAfter(r.Header("retry-after"), ctx_.clock->NowMicros() / 1000);
+        if (!down || ra > wait) {
+          down = &r;
+          wait = ra;
+        }
       }
+      if (down) return Unavailable(*down);
       for (std::size_t k = 0; k < parts.size(); ++k) {
         if (resps[k].status == 200 || resps[k].status == 204) continue;
         DeliveryResult one = JudgeEach(*parts[k]);
@@ -353,8 +362,12 @@ class XapiConnector final : public Connector {
     for (auto& r : *reqs) r.headers.pop_back();
     if (token_url_.empty()) return true;
     std::vector<std::size_t> refused;
-    for (std::size_t i = 0; i < resps->size(); ++i)
+    for (std::size_t i = 0; i < resps->size(); ++i) {
+      // Rate-limited: nothing more goes out now, not even a token request
+      // (the caller reports the destination unavailable until Retry-After).
+      if ((*resps)[i].status == 429) return true;
       if ((*resps)[i].status == 401) refused.push_back(i);
+    }
     if (refused.empty()) return true;
     if (!BearerToken(/*refresh=*/true, &auth, fail)) return false;
     std::vector<HttpRequest> again;

@@ -534,6 +534,73 @@ TEST_CASE("xapi parallel_requests with OAuth2: requests refused with 401 share o
   CHECK(up.order().size() == 8);
 }
 
+// Answers each request through `answer`; counts SendAll calls and requests.
+class ScriptedTransport final : public HttpTransport {
+ public:
+  explicit ScriptedTransport(std::function<HttpResponse(const HttpRequest&)> answer)
+      : answer_(std::move(answer)) {}
+  void SendAll(const std::vector<HttpRequest>& reqs, std::vector<HttpResponse>* out) override {
+    ++calls;
+    out->clear();
+    for (const auto& r : reqs) {
+      urls.push_back(r.url);
+      out->push_back(answer_(r));
+    }
+  }
+  int calls = 0;
+  std::vector<std::string> urls;
+
+ private:
+  std::function<HttpResponse(const HttpRequest&)> answer_;
+};
+
+HttpResponse Answer(int status, std::string retry_after = "") {
+  HttpResponse r;
+  r.status = status;
+  r.body = R"({"message":"no"})";
+  if (!retry_after.empty()) r.headers.emplace_back("retry-after", std::move(retry_after));
+  return r;
+}
+
+TEST_CASE("xapi parallel_requests: the batch waits for the longest Retry-After among its requests") {
+  std::vector<OutRecord> recs = {Of(0, "ana"), Of(1, "bob"), Of(2, "cy")};
+  int n = 0;
+  // A 503 without Retry-After first, then a 429 asking for 7 s.
+  ScriptedTransport t([&](const HttpRequest&) {
+    const int i = n++;
+    return i == 0 ? Answer(503) : i == 1 ? Answer(429, "7") : Answer(200);
+  });
+  ConnectorHarness h(BasicSettings("http://127.0.0.1:9/xapi", R"(,"parallel_requests":3)"));
+  h.ctx.transport = &t;
+  DeliveryResult d = Make(h)->Deliver(Ptrs(recs));
+  CHECK(d.kind == DeliveryResult::Kind::kUnavailable);
+  CHECK(d.retry_after == std::chrono::milliseconds(7000));
+  CHECK(d.error == "HTTP 429: no");
+}
+
+TEST_CASE("xapi with OAuth2: a rate-limited wave asks for no new token and re-sends nothing") {
+  UpstreamLrs up(UpstreamLrs::Auth::kOAuth2);
+  bool limited = false;
+  // Token requests go to the real mock; statements: one 401, one 429.
+  ScriptedTransport t([&](const HttpRequest& r) {
+    if (r.url == up.token_url()) {
+      std::vector<HttpResponse> out;
+      NewCurlTransport()->SendAll({r}, &out);
+      return out.at(0);
+    }
+    limited = !limited;
+    return limited ? Answer(401) : Answer(429, "3");
+  });
+  ConnectorHarness h(OAuthSettings(up, R"(,"parallel_requests":2)"));
+  h.ctx.transport = &t;
+  std::vector<OutRecord> recs = {Of(0, "a"), Of(1, "b")};
+  DeliveryResult d = Make(h)->Deliver(Ptrs(recs));
+  CHECK(d.kind == DeliveryResult::Kind::kUnavailable);
+  CHECK(d.retry_after == std::chrono::milliseconds(3000));
+  CHECK(up.token_requests() == 1);  // the first token only
+  CHECK(t.calls == 2);              // that token, then the one wave
+}
+
 // ---- Attachments ------------------------------------------------------------------
 
 // Comm 1.5.2: multipart/mixed, statements first as application/json, then
