@@ -156,6 +156,14 @@ struct StoreStats {
   std::uint64_t grouped_writes = 0;   // writes folded into those commits
 };
 
+// What EraseAgent removed.
+struct ErasureReport {
+  std::uint64_t statements = 0;    // statement records deleted
+  std::uint64_t documents = 0;     // state and agent-profile documents deleted
+  std::uint64_t sync_records = 0;  // sync retry, dead-letter and connector-state (remote id) entries deleted
+  std::string audit_id;            // the id (a UUID) of the audit record left behind
+};
+
 class Store {
  public:
   // Opens (and with options.create_if_missing, creates) the store in `dir`.
@@ -238,6 +246,28 @@ class Store {
   // The canonical Activity object (JSON) for `activity_id`, as merged from
   // the statements that mention it. NotFound when never seen.
   virtual Status GetActivity(std::string_view activity_id, std::string* activity_json) = 0;
+
+  // ---- Erasure ----
+
+  // (Also reachable as Store::ErasureReport.)
+  using ErasureReport = lrs::ErasureReport;
+
+  // Erases everything the store holds about `agent` (Agent or identified Group JSON with one
+  // inverse functional identifier): every statement in which it appears as actor, object,
+  // instructor, team, a group member or context agent/group (not those where it is only the
+  // authority), and statements whose object is a StatementRef to an erased one are kept (they
+  // no longer resolve); its state documents and agent profiles; its Person record in the agents
+  // table; the sync module's retry and dead-letter entries for those statements and the
+  // connector state keyed by the agent's e-mail (remote ids such as "contact:<email>").
+  // Leaves one audit record (no personal data: the SHA-256 of the agent's identity key,
+  // the counts, the time). All in one durable transaction: OK means erased, durable.
+  // InvalidArgument when `agent` is not a valid Agent/Group with an identifier.
+  virtual Status EraseAgent(std::string_view agent, ErasureReport* report) = 0;
+
+  // The audit records (JSON objects, oldest first) written by EraseAgent and other
+  // destructive operations: {"id","op":"erase_agent","at":ISO-8601,"agent_sha256":"...",
+  // "statements":N,"documents":N,"sync_records":N}.
+  virtual Status ListAudit(std::vector<std::string>* records) = 0;
 
   // ---- Monitoring ----
   virtual Status GetStats(StoreStats* stats) = 0;

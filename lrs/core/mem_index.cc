@@ -41,6 +41,25 @@ void MemIndex::AddPosting(std::uint64_t key, std::uint64_t seq) {
   }
 }
 
+void MemIndex::RemovePosting(std::uint64_t key, std::uint64_t seq) {
+  auto it = postings_.find(key);
+  if (it == postings_.end()) return;
+  auto& v = it->second;
+  auto p = std::lower_bound(v.begin(), v.end(), seq);
+  if (p != v.end() && *p == seq) v.erase(p);
+  if (v.empty()) postings_.erase(it);
+}
+
+void MemIndex::RemoveId(std::string_view id_bytes, std::uint64_t seq) {
+  auto it = ids_.find(id_bytes);
+  if (it != ids_.end() && it->second == seq) ids_.erase(it);
+}
+
+void MemIndex::RemoveCatalog(std::string_view catalog_key) {
+  auto it = catalog_.find(catalog_key);
+  if (it != catalog_.end()) catalog_.erase(it);
+}
+
 void MemIndex::Clear() {
   postings_.clear();
   ids_.clear();

@@ -69,6 +69,11 @@ class MemIndex {
     statements_ += added;
   }
   void Clear();
+  // Erasure (erasure.cc): drops one posting; an id while it still maps to
+  // `seq`; a catalog value. Absent entries are fine.
+  void RemovePosting(std::uint64_t key, std::uint64_t seq);
+  void RemoveId(std::string_view id_bytes, std::uint64_t seq);
+  void RemoveCatalog(std::string_view catalog_key);
 
   // Encodes the durable part of a group (its postings and new terms) as a
   // pending-table value, and decodes it back into this index.

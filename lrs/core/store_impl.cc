@@ -9,6 +9,9 @@
 #include "lrs/common/coding.h"
 
 namespace lrs {
+namespace core {
+Status StampNewStore(storage::WriteTxn& txn, bool* created);
+}  // namespace core
 
 Status Store::Open(const Options& options, const std::string& dir, std::unique_ptr<Store>* out) {
   storage::EnvOptions eo;
@@ -17,8 +20,15 @@ Status Store::Open(const Options& options, const std::string& dir, std::unique_p
   eo.sync = options.sync;
   eo.max_readers = options.max_readers;
   eo.create_if_missing = options.create_if_missing;
+  bool created = false;
+  eo.on_open = [&created](storage::WriteTxn& txn) { return core::StampNewStore(txn, &created); };
   std::unique_ptr<storage::Env> env;
   LRS_RETURN_IF_ERROR(storage::Env::Open(dir, eo, &env));
+  // An existing store: what the previous process committed last may still
+  // wait for its meta page's sync (it stopped before syncing); make it
+  // durable before it is read. A new store was made by one commit whose data
+  // LMDB synced, and holds nothing to lose: its first write syncs the rest.
+  if (options.sync && !created) LRS_RETURN_IF_ERROR(env->Sync(true));
   auto impl = std::make_unique<core::StoreImpl>(options, std::move(env));
   LRS_RETURN_IF_ERROR(impl->Init());
   *out = std::move(impl);
@@ -35,6 +45,7 @@ constexpr std::string_view kMetaNextTerm = "next_term_id";
 constexpr std::string_view kMetaDictPrefix = "dict:";
 constexpr std::string_view kMetaAuthPrefix = "auth:";
 constexpr std::string_view kMetaMergedUpto = "index_merged_upto";
+constexpr std::string_view kMetaSeqHighWater = "seq_high_water";  // written by erasure.cc
 constexpr std::size_t kMaxTermKey = 400;
 constexpr std::size_t kMaxTermCache = 1 << 20;
 
@@ -43,6 +54,16 @@ bool IsMapFull(const Status& s) {
 }
 
 }  // namespace
+
+// A new store's format version, written in the commit that creates its
+// tables (one sync for both; Init then finds it).
+Status StampNewStore(storage::WriteTxn& txn, bool* created) {
+  std::string_view v;
+  Status s = txn.Get(Table::kMeta, kMetaFormat, &v);
+  if (!s.IsNotFound()) return s.ok() ? Status::OK() : s;  // Init checks the version
+  *created = true;
+  return txn.Put(Table::kMeta, kMetaFormat, std::to_string(kFormatVersion));
+}
 
 StoreImpl::StoreImpl(const Options& options, std::unique_ptr<storage::Env> env)
     : options_(options),
@@ -101,11 +122,17 @@ Status StoreImpl::Init() {
   } else if (!s.IsNotFound()) {
     return s;
   }
+  // Erased statements leave gaps, and may have been the newest: sequences
+  // are never reused (the sync cursors and the stored-time index name them),
+  // nor does stored time go back before an erased statement's.
+  s = txn.Get(Table::kMeta, kMetaSeqHighWater, &v);
+  if (s.ok() && v.size() == 8) next_seq_ = std::max(next_seq_, DecodeFixed64BE(v.data()) + 1);
   last_seq_committed_ = next_seq_ - 1;
   LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kStoredTime)));
   s = c.Get(&key, &val, MDB_LAST);
   if (s.ok()) last_time_index_ms_ = static_cast<std::int64_t>(DecodeFixed64BE(
                   static_cast<const char*>(key.mv_data)));
+  last_stored_ms_ = std::max(last_stored_ms_.load(), last_time_index_ms_);
 
   // Dictionaries.
   LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kMeta)));
@@ -123,8 +150,7 @@ Status StoreImpl::Init() {
   }
   }
   next_dict_at_ = dicts == 0 ? 1000 : dicts == 1 ? 100000 : UINT64_MAX;
-  LRS_RETURN_IF_ERROR(txn.Commit());
-  if (options_.sync) LRS_RETURN_IF_ERROR(env_->Sync(true));
+  LRS_RETURN_IF_ERROR(txn.Commit());  // nothing written: Store::Open stamped a new store
   return RebuildIndexBuffer();
 }
 
@@ -145,7 +171,8 @@ Status StoreImpl::Write(WriteOp* op) {
   for (Writer* x : writers_) {
     if (!group.empty() &&
         (static_cast<int>(group.size()) >= options_.max_group_writers ||
-         bytes + x->op->bytes > options_.max_group_bytes))
+         bytes + x->op->bytes > options_.max_group_bytes || x->op->exclusive ||
+         group.front()->op->exclusive))
       break;
     group.push_back(x);
     bytes += x->op->bytes;

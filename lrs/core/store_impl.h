@@ -3,7 +3,8 @@
 // StoreImpl: the implementation of lrs::Store over storage::Env. Statement
 // writing lives in statements.cc, reading in statement_read.cc, queries in
 // query.cc, documents in documents.cc, agents/activities in
-// activities_agents.cc; this file's .cc holds open/close and group commit.
+// activities_agents.cc, erasure (EraseAgent, the audit table) in erasure.cc;
+// this file's .cc holds open/close and group commit.
 
 #ifndef LRS_CORE_STORE_IMPL_H_
 #define LRS_CORE_STORE_IMPL_H_
@@ -75,6 +76,8 @@ class StoreImpl final : public Store {
   using Store::ListDocuments;  // the two-argument form
   Status GetPerson(std::string_view agent, std::string* person_json) override;
   Status GetActivity(std::string_view activity_id, std::string* activity_json) override;
+  Status EraseAgent(std::string_view agent, ErasureReport* report) override;
+  Status ListAudit(std::vector<std::string>* records) override;
   Status GetStats(StoreStats* stats) override;
 
   // ---- Internal API (also used by tests and tools) ----
@@ -113,6 +116,9 @@ class StoreImpl final : public Store {
   // thread: it must be quick (e.g. notify a condition variable). One
   // listener; nullptr removes it.
   void SetCommitListener(std::function<void()> listener);
+  // Counts committed erasures (EraseAgent): the sync relay reloads its
+  // in-memory retry and dead-letter state when it changes.
+  std::uint64_t ErasureEpoch() const { return erasure_epoch_.load(); }
 
   storage::Env* env() { return env_.get(); }
   const Options& options() const { return options_; }
@@ -166,6 +172,9 @@ class StoreImpl final : public Store {
   // True when `hash` (of an activity definition or agent name) was merged
   // in a committed group already.
   bool Seen(std::uint64_t hash);
+  // Forgets every such hash (after an erasure removed a Person, so that the
+  // next statement naming the agent records its name again). Any thread.
+  void ForgetSeen();
 
   // Merges what `stmt` says about activities (definitions) and agents
   // (names) into the activities and agents tables.
@@ -193,6 +202,7 @@ class StoreImpl final : public Store {
   void MaybeTrainDictionary();
 
  private:
+  std::atomic<std::uint64_t> erasure_epoch_{0};  // see ErasureEpoch
   struct Writer {
     WriteOp* op;
     Status status;

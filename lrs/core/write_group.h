@@ -90,6 +90,9 @@ class WriteOp {
   virtual void Committed() {}
   // Approximate size, for bounding groups.
   std::size_t bytes = 0;
+  // True: the op commits in a group of its own (no other op sees the index
+  // buffer it leaves stale until Committed(); see erasure.cc).
+  bool exclusive = false;
 };
 
 }  // namespace lrs::core

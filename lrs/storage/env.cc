@@ -40,6 +40,9 @@ constexpr TableSpec kTables[] = {
     {"sync_retry", 0},
     {"sync_dlq", 0},
     {"sync_state", 0},
+    // Added after format 1 shipped: created at open in stores that lack it
+    // (every table is opened with MDB_CREATE below).
+    {"audit", 0},
 };
 static_assert(sizeof(kTables) / sizeof(kTables[0]) == static_cast<int>(Table::kCount));
 
@@ -160,6 +163,11 @@ Status Env::Open(const std::string& dir, const EnvOptions& options, std::unique_
       return Status::IOError("mkdir " + dir + ": " + std::strerror(errno));
   } else if (!S_ISDIR(st.st_mode)) {
     return Status::InvalidArgument(dir + ": not a directory");
+  } else if (!options.create_if_missing) {
+    // An existing directory without a store (an empty one, say) is not one.
+    struct stat data;
+    if (stat((dir + "/data.mdb").c_str(), &data) != 0)
+      return Status::NotFound(dir + ": no store here");
   }
 
   std::unique_ptr<Env> env(new Env());
@@ -213,6 +221,18 @@ Status Env::Open(const std::string& dir, const EnvOptions& options, std::unique_
       return FromMdb(rc, std::string("mdb_dbi_open ") + kTables[i].name);
     }
   }
+  if (options.on_open) {
+    WriteTxn w;
+    w.env_ = env.get();
+    w.txn_ = txn;
+    Status s = options.on_open(w);
+    w.txn_ = nullptr;  // still this function's: committed or aborted below
+    if (!s.ok()) {
+      mdb_txn_abort(txn);
+      return s;
+    }
+  }
+  env->options_.on_open = nullptr;  // it may refer to the caller's stack
   LRS_RETURN_IF_ERROR(FromMdb(mdb_txn_commit(txn), "mdb_txn_commit(open)"));
   *out = std::move(env);
   return Status::OK();

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -46,8 +47,11 @@ enum class Table : int {
   kSyncRetry,     // destination, learner, seq -> attempts, next attempt, error
   kSyncDlq,       // destination, seq -> dead-lettered record
   kSyncState,     // destination, key -> connector state (tokens, remote ids)
+  kAudit,         // counter (8) -> audit record of a destructive operation (JSON)
   kCount
 };
+
+class WriteTxn;
 
 struct EnvOptions {
   std::size_t initial_map_size = std::size_t{64} << 20;
@@ -55,6 +59,10 @@ struct EnvOptions {
   bool sync = true;
   unsigned max_readers = 512;
   bool create_if_missing = true;
+  // Runs in the transaction that opens the tables (creating them in a new
+  // store), before it commits: what it writes shares that commit and its
+  // sync. Called once, during Open. May be empty.
+  std::function<Status(WriteTxn&)> on_open;
 };
 
 // Translates an LMDB return code; `what` names the operation.

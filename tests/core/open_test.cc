@@ -53,3 +53,24 @@ TEST_CASE("a store directory is opened by one user at a time") {
 
 }  // namespace
 }  // namespace lrs
+
+namespace lrs {
+namespace {
+
+TEST_CASE("create_if_missing=false finds no store in a missing or empty directory") {
+  testing::TempDir dir;
+  Options o;
+  o.create_if_missing = false;
+  std::unique_ptr<Store> store;
+  CHECK(Store::Open(o, dir.path(), &store).IsNotFound());
+  std::filesystem::create_directories(dir.path());
+  CHECK(Store::Open(o, dir.path(), &store).IsNotFound());
+  CHECK(!std::filesystem::exists(dir.path() + "/data.mdb"));
+  // Once created, it opens.
+  REQUIRE(Store::Open(Options(), dir.path(), &store).ok());
+  store.reset();
+  CHECK(Store::Open(o, dir.path(), &store).ok());
+}
+
+}  // namespace
+}  // namespace lrs
