@@ -179,7 +179,7 @@ class Lane {
 
   bool Idle() {
     std::lock_guard<std::mutex> l(mu_);
-    if (in_flight_ || disabled_ || breaker_open_) return false;
+    if (in_flight_ || disabled_ || breaker_open_ || !logs_.empty() || flushing_logs_) return false;
     if (cursor_ < store_->LastSequence()) return false;
     const std::int64_t now = NowMs();
     for (const auto& [lh, q] : retry_)
@@ -189,6 +189,7 @@ class Lane {
 
   void FillStatus(DestinationStatus* st) {
     std::lock_guard<std::mutex> l(mu_);
+    RefreshAfterErasure();
     st->name = dest_->name;
     st->type = dest_->type;
     st->cursor = cursor_;
@@ -211,6 +212,7 @@ class Lane {
 
   Status ReplayDlq(std::uint64_t seq, std::size_t* count) {
     std::lock_guard<std::mutex> l(mu_);
+    RefreshAfterErasure();
     std::vector<DlqEntry> entries;
     LRS_RETURN_IF_ERROR(SelectDlq(seq, &entries));
     Mutations m;
@@ -244,6 +246,7 @@ class Lane {
 
   Status DropDlq(std::uint64_t seq, std::size_t* count) {
     std::lock_guard<std::mutex> l(mu_);
+    RefreshAfterErasure();
     std::vector<DlqEntry> entries;
     LRS_RETURN_IF_ERROR(SelectDlq(seq, &entries));
     Mutations m;
@@ -312,7 +315,15 @@ class Lane {
         last_error_ = "waiting for the destination's Retry-After (from before a restart)";
       }
     }
-    // The retry table, into memory (small: only failing learners).
+    erasure_epoch_ = store_->ErasureEpoch();
+    return LoadQueues();
+  }
+
+  // The retry table into memory (small: only failing learners) and the
+  // dead-letter count, from the durable tables.
+  Status LoadQueues() {
+    retry_.clear();
+    retry_count_ = dlq_count_ = 0;
     std::vector<std::pair<std::string, std::string>> kv;
     std::string from = prefix_;
     const std::int64_t now = NowMs();
@@ -340,6 +351,18 @@ class Lane {
       from = kv.back().first + std::string(1, '\0');
     }
     return Status::OK();
+  }
+
+  // An erasure (Store::EraseAgent) deleted retry and dead-letter entries:
+  // reload them. REQUIRES: mu_ held and no delivery in flight.
+  void RefreshAfterErasure() {
+    const std::uint64_t epoch = store_->ErasureEpoch();
+    if (epoch == erasure_epoch_ || in_flight_) return;
+    erasure_epoch_ = epoch;
+    if (Status s = LoadQueues(); !s.ok()) {
+      last_error_ = "reloading after an erasure: " + s.ToString();
+      Log(LogLevel::kError, "destination " + dest_->name + ": " + last_error_);
+    }
   }
 
   // The DLQ entry at `seq`, or every entry (seq 0). NotFound when absent.
@@ -425,6 +448,7 @@ class Lane {
   // outcome. True when it made progress (more may be waiting).
   bool Round() {
     std::unique_lock<std::mutex> l(mu_);
+    RefreshAfterErasure();
     if (disabled_ || shared_->paused.load()) return false;
     std::int64_t now = NowMs();
     if (breaker_open_ && now < open_until_ms_) return false;
@@ -671,8 +695,26 @@ class Lane {
     }
   }
 
+  // Queues a log line; FlushLogs hands it to the sink after mu_ is
+  // released, so a sink may call back into the relay (GetStatus, say).
+  // REQUIRES: mu_ held.
   void Log(LogLevel level, const std::string& msg) {
-    if (shared_->log) shared_->log(level, msg);
+    if (shared_->log) logs_.emplace_back(level, msg);
+  }
+
+  // Idle() is false until the lines are handed over, so a caller of
+  // WaitIdle sees the log lines of what it waited for.
+  void FlushLogs() {
+    std::vector<std::pair<LogLevel, std::string>> lines;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (logs_.empty()) return;
+      lines.swap(logs_);
+      flushing_logs_ = true;
+    }
+    for (const auto& [level, msg] : lines) shared_->log(level, msg);
+    std::lock_guard<std::mutex> l(mu_);
+    flushing_logs_ = false;
   }
 
   // Next moment something may be due: the earliest retry or breaker probe.
@@ -687,6 +729,7 @@ class Lane {
   void Run() {
     for (;;) {
       bool progress = Round();
+      FlushLogs();
       std::unique_lock<std::mutex> l(wake_mu_);
       if (stop_) return;
       if (progress && !shared_->paused.load()) continue;
@@ -714,11 +757,14 @@ class Lane {
   std::uint64_t cursor_ = 0;
   std::map<std::string, std::map<std::uint64_t, Retry>> retry_;  // learner hash -> seq -> entry
   std::uint64_t retry_count_ = 0, dlq_count_ = 0;
+  std::uint64_t erasure_epoch_ = 0;  // the store's ErasureEpoch the queues reflect
   bool in_flight_ = false, disabled_ = false, breaker_open_ = false;
   int consecutive_failures_ = 0;
   std::int64_t open_until_ms_ = 0, last_success_ms_ = 0;
   bool wait_persisted_ = false;  // sync_state "s_not_before" is set
   std::string last_error_;
+  std::vector<std::pair<LogLevel, std::string>> logs_;  // not yet handed to the sink
+  bool flushing_logs_ = false;                          // FlushLogs is calling the sink
   std::uint64_t delivered_ = 0, retried_ = 0, dead_lettered_total_ = 0, filtered_ = 0;
 
   std::mutex wake_mu_;
@@ -728,6 +774,11 @@ class Lane {
 };
 
 // ---- Relay ------------------------------------------------------------------------
+
+// The stores a relay runs on in this process: one relay per store (two
+// would share one durable cursor per destination and one commit listener).
+std::mutex g_relays_mu;
+std::set<StoreImpl*> g_relays;
 
 class RelayImpl final : public Relay {
  public:
@@ -740,8 +791,20 @@ class RelayImpl final : public Relay {
     shared_.paused = o.start_paused;
   }
   ~RelayImpl() override {
+    if (!claimed_) return;
     store_->SetCommitListener(nullptr);
     for (auto& l : lanes_) l->Stop();
+    std::lock_guard<std::mutex> g(g_relays_mu);
+    g_relays.erase(store_);
+  }
+
+  // Busy when another relay runs on the store.
+  Status Claim() {
+    std::lock_guard<std::mutex> g(g_relays_mu);
+    if (!g_relays.insert(store_).second)
+      return Status::Busy("sync: a relay already runs on this store (one per store)");
+    claimed_ = true;
+    return Status::OK();
   }
 
   Status Start(std::vector<std::unique_ptr<Destination>> dests) {
@@ -815,6 +878,7 @@ class RelayImpl final : public Relay {
   StoreImpl* store_;
   RelayShared shared_;
   std::vector<std::unique_ptr<Lane>> lanes_;
+  bool claimed_ = false;
 };
 
 }  // namespace
@@ -825,6 +889,7 @@ Status Relay::Open(Store* store, const RelayOptions& options, std::unique_ptr<Re
   std::vector<std::unique_ptr<Destination>> dests;
   LRS_RETURN_IF_ERROR(ParseDestinations(options.destinations_json, &dests));
   auto r = std::make_unique<RelayImpl>(impl, options);
+  LRS_RETURN_IF_ERROR(r->Claim());
   LRS_RETURN_IF_ERROR(r->Start(std::move(dests)));
   *out = std::move(r);
   return Status::OK();

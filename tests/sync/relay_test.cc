@@ -8,6 +8,7 @@
 
 #include "lrs/sync/relay.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,6 +22,7 @@
 namespace lrs::sync {
 namespace {
 
+using lrs::testing::Agent;
 using lrs::testing::Statement;
 using lrs::testing::TestStore;
 using namespace std::chrono_literals;
@@ -290,6 +292,65 @@ TEST_CASE("a rejected record goes to the DLQ at once; drop removes it; the DLQ s
   REQUIRE(f.relay->DropDlq("d", dlq.at(0).seq, &n).ok());
   CHECK(n == 1);
   CHECK(f.Status0().dead_lettered == 0);
+}
+
+TEST_CASE("an erasure of a learner shows in the relay's counts and queues at once") {
+  Fixture f;
+  f.script.decide = [&](const OutRecord& r, int) {
+    return r.learner.find("ana@") != std::string::npos ? Outcome::kReject : Outcome::kDelivered;
+  };
+  f.Open();
+  f.Put("ana@x.org", 0);
+  f.Put("ana@x.org", 1);
+  f.Put("bo@x.org", 2);
+  REQUIRE(f.relay->WaitIdle(10s));
+  REQUIRE(f.Status0().dead_lettered == 2);
+  ErasureReport report;
+  REQUIRE(f.store->EraseAgent(Agent("ana@x.org"), &report).ok());
+  CHECK(report.sync_records == 2);
+  CHECK(f.Status0().dead_lettered == 0);
+  std::vector<DlqEntry> dlq;
+  REQUIRE(f.relay->ListDlq("d", 0, 10, &dlq).ok());
+  CHECK(dlq.empty());
+  std::size_t n = 99;
+  CHECK(f.relay->DropDlq("d", 0, &n).ok());
+  CHECK(n == 0);
+  CHECK(f.Status0().dead_lettered == 0);
+}
+
+TEST_CASE("one relay per store; a log sink may call back into the relay") {
+  Fixture f;
+  f.script.destination_failure = [] {
+    DeliveryResult r;
+    r.kind = DeliveryResult::Kind::kUnavailable;
+    r.error = "down";
+    return r;
+  };
+  RelayOptions o;
+  o.destinations_json = R"([{"name":"d","type":"script","categories":["education","engagement"]}])";
+  o.tick = 20ms;
+  std::atomic<int> calls{0};
+  std::atomic<Relay*> self{nullptr};
+  o.log = [&](LogLevel, const std::string&) {
+    std::vector<DestinationStatus> st;
+    Relay* r = self.load();
+    if (r && r->GetStatus(&st).ok()) ++calls;  // deadlocked before: the log ran under the lane's lock
+  };
+  std::unique_ptr<Relay> relay;
+  REQUIRE(Relay::Open(f.store.store.get(), o, &relay).ok());
+  self = relay.get();
+  std::unique_ptr<Relay> second;
+  Status s = Relay::Open(f.store.store.get(), o, &second);
+  CHECK(s.code() == Status::Code::kBusy);
+  CHECK(second == nullptr);
+  f.Put("ana@x.org", 0);
+  CHECK(Eventually([&] { return calls.load() > 0; }));
+  self = nullptr;
+  relay.reset();
+  // Closed: the store takes a relay again.
+  o.log = nullptr;
+  CHECK(Relay::Open(f.store.store.get(), o, &second).ok());
+  second.reset();
 }
 
 TEST_CASE("destination-level failures open the breaker, wait at least Retry-After, dead-letter nothing") {
