@@ -211,13 +211,17 @@ void lrs_server_stop(lrs_server* server) {
 struct lrs_server {};
 
 extern "C" {
-int lrs_server_start(lrs_store*, const char*, size_t, lrs_server** out) {
+int lrs_server_start(lrs_store* store, const char*, size_t, lrs_server** out) {
   if (out != nullptr) *out = nullptr;
+  if (store == nullptr || out == nullptr)
+    return Fail(LRS_MISUSE, "lrs_server_start: store and out must not be NULL");
   return Fail(LRS_NOT_SUPPORTED,
               "server: this build of lrs has no HTTP server (LRS_WITH_HTTP=OFF)");
 }
-int lrs_server_info(lrs_server*, char** out, size_t* out_len) {
+int lrs_server_info(lrs_server* server, char** out, size_t* out_len) {
   ClearOut(out, out_len);
+  if (server == nullptr || out == nullptr)
+    return Fail(LRS_MISUSE, "lrs_server_info: server and out must not be NULL");
   return Fail(LRS_NOT_SUPPORTED, "server: this build of lrs has no HTTP server (LRS_WITH_HTTP=OFF)");
 }
 void lrs_server_stop(lrs_server*) {}

@@ -278,36 +278,45 @@ namespace {
 int NoSync() {
   return Fail(LRS_NOT_SUPPORTED, "sync: this build of lrs has no sync module (LRS_WITH_SYNC=OFF)");
 }
+// A NULL handle or output is misuse in every build; otherwise NotSupported.
+int NoSync(const void* handle, const void* out = "", const char* fn = "lrs_sync") {
+  if (handle == nullptr || out == nullptr)
+    return Fail(LRS_MISUSE, std::string(fn) + ": a handle or output is NULL");
+  return NoSync();
+}
 }  // namespace
 
 extern "C" {
-int lrs_sync_open(lrs_store*, const char*, size_t, lrs_log_fn, void*, lrs_sync** out) {
+int lrs_sync_open(lrs_store* store, const char*, size_t, lrs_log_fn, void*, lrs_sync** out) {
   if (out != nullptr) *out = nullptr;
-  return NoSync();
+  return NoSync(store, out, "lrs_sync_open");
 }
 void lrs_sync_close(lrs_sync*) {}
 int lrs_sync_validate(const char*, size_t) { return NoSync(); }
-int lrs_sync_pause(lrs_sync*) { return NoSync(); }
-int lrs_sync_resume(lrs_sync*) { return NoSync(); }
-int lrs_sync_now(lrs_sync*) { return NoSync(); }
-int lrs_sync_wait_idle(lrs_sync*, int64_t) { return NoSync(); }
-int lrs_sync_status(lrs_sync*, char** out, size_t* out_len) {
+int lrs_sync_pause(lrs_sync* sync) { return NoSync(sync, "", "lrs_sync_pause"); }
+int lrs_sync_resume(lrs_sync* sync) { return NoSync(sync, "", "lrs_sync_resume"); }
+int lrs_sync_now(lrs_sync* sync) { return NoSync(sync, "", "lrs_sync_now"); }
+int lrs_sync_wait_idle(lrs_sync* sync, int64_t) { return NoSync(sync, "", "lrs_sync_wait_idle"); }
+int lrs_sync_status(lrs_sync* sync, char** out, size_t* out_len) {
   ClearOut(out, out_len);
-  return NoSync();
+  return NoSync(sync, out, "lrs_sync_status");
 }
-int lrs_sync_dlq_list(lrs_sync*, const char*, uint64_t, size_t, char** out, size_t* out_len) {
+int lrs_sync_dlq_list(lrs_sync* sync, const char* destination, uint64_t, size_t, char** out,
+                      size_t* out_len) {
   ClearOut(out, out_len);
-  return NoSync();
+  return NoSync(sync, destination == nullptr ? nullptr : out, "lrs_sync_dlq_list");
 }
-int lrs_sync_dlq_replay(lrs_sync*, const char*, uint64_t, size_t* count) {
+int lrs_sync_dlq_replay(lrs_sync* sync, const char* destination, uint64_t, size_t* count) {
   if (count != nullptr) *count = 0;
-  return NoSync();
+  return NoSync(sync, destination, "lrs_sync_dlq_replay");
 }
-int lrs_sync_dlq_drop(lrs_sync*, const char*, uint64_t, size_t* count) {
+int lrs_sync_dlq_drop(lrs_sync* sync, const char* destination, uint64_t, size_t* count) {
   if (count != nullptr) *count = 0;
-  return NoSync();
+  return NoSync(sync, destination, "lrs_sync_dlq_drop");
 }
-int lrs_sync_enable(lrs_sync*, const char*) { return NoSync(); }
+int lrs_sync_enable(lrs_sync* sync, const char* destination) {
+  return NoSync(sync, destination, "lrs_sync_enable");
+}
 }  // extern "C"
 
 #endif  // LRS_HAVE_SYNC
