@@ -236,10 +236,18 @@ LRS_API int lrs_erase_agent(lrs_store* store, const char* agent, size_t agent_le
  * to go on, anything else to stop (the export then returns LRS_ABORTED). */
 typedef int (*lrs_write_fn)(void* ctx, const char* data, size_t len);
 
-/* Streams stored statements in stored order as NDJSON (one statement per
- * line, exact format, voided ones included), in constant memory.
+/* Streams stored statements in stored order, voided ones included, in
+ * constant memory: as NDJSON (one statement per line, exact format) or as
+ * CSV (RFC 4180, CRLF lines, a header row, one column per field path).
  * params: "after": position (0: from the start; resume with a previous
- *         result's "last"), "limit": at most this many (0: all).
+ *         result's "last"), "limit": at most this many (0: all),
+ *         "format": "ndjson" (default) | "csv",
+ *         "fields": CSV columns as paths, e.g. ["id", "actor.mbox",
+ *           "result.score.scaled", "context.contextActivities.parent.0.id",
+ *           "result.extensions[\"http://example.com/x\"]"] (default: id,
+ *           stored, timestamp, actor, verb, object, score, success,
+ *           completion, duration, registration, parent, grouping, version),
+ *         "header": true (CSV header row).
  * out (optional): {"exported":N,"last":position}. */
 LRS_API int lrs_export(lrs_store* store, const char* params, size_t params_len,
                        lrs_write_fn write, void* ctx, char** out, size_t* out_len);

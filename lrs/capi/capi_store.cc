@@ -8,7 +8,7 @@
 
 #include "lrs/capi/capi_internal.h"
 #include "lrs/common/time.h"
-#include "lrs/core/store_impl.h"
+#include "lrs/export/exporter.h"
 
 using lrs::Status;
 using lrs::capi::ClearOut;
@@ -316,42 +316,44 @@ int lrs_export(lrs_store* store, const char* params, size_t params_len, lrs_writ
     if (store == nullptr || write == nullptr)
       return Misuse("lrs_export: store and write must not be NULL");
     Params p;
-    std::uint64_t after = 0, limit = 0;
+    lrs::exporter::Options o;
+    std::optional<std::string> format;
     Status s = p.Parse(In(params, params_len));
-    if (s.ok()) s = p.Only({"after", "limit"});
-    if (s.ok()) s = p.Uint("after", &after);
-    if (s.ok()) s = p.Uint("limit", &limit);
-    if (!s.ok()) return Fail(s);
-    auto* impl = dynamic_cast<lrs::core::StoreImpl*>(store->store.get());
-    if (impl == nullptr) return Fail(LRS_INTERNAL, "lrs_export: not an lrs store");
-    // Pages of at most 256 statements: memory stays bounded at any size.
-    constexpr std::size_t kPage = 256;
-    std::uint64_t exported = 0, last = after;
-    std::vector<lrs::core::StoreImpl::OutboxEntry> page;
-    std::string line;
-    for (;;) {
-      std::size_t want = kPage;
-      if (limit != 0) {
-        if (exported >= limit) break;
-        want = static_cast<std::size_t>(std::min<std::uint64_t>(kPage, limit - exported));
-      }
-      s = impl->ReadOutbox(last, want, false, &page);
-      if (!s.ok()) return Fail(s);
-      if (page.empty()) break;
-      for (const auto& e : page) {
-        line.assign(e.json);
-        line += '\n';
-        if (write(ctx, line.data(), line.size()) != 0) {
-          return Fail(LRS_ABORTED, "export: the write callback asked to stop after " +
-                                       std::to_string(exported) + " statements (last position " +
-                                       std::to_string(last) + ")");
-        }
-        ++exported;
-        last = e.seq;
+    if (s.ok()) s = p.Only({"after", "limit", "format", "fields", "header"});
+    if (s.ok()) s = p.Uint("after", &o.after);
+    if (s.ok()) s = p.Uint("limit", &o.limit);
+    if (s.ok()) s = p.Bool("header", &o.csv_header);
+    if (s.ok()) s = p.String("format", &format);
+    if (s.ok() && format && *format != "ndjson") {
+      if (*format == "csv") {
+        o.format = lrs::exporter::Format::kCsv;
+      } else {
+        s = Status::InvalidArgument("params.format: must be \"ndjson\" or \"csv\"");
       }
     }
+    if (const auto* f = lrs::json::Member(p.doc(), "fields"); s.ok() && f != nullptr) {
+      if (!f->IsArray()) s = Status::InvalidArgument("params.fields: must be an array of paths");
+      for (std::size_t i = 0; s.ok() && f->IsArray() && i < f->Size(); ++i) {
+        const auto& v = (*f)[static_cast<rapidjson::SizeType>(i)];
+        if (!v.IsString()) s = Status::InvalidArgument("params.fields: must be an array of paths");
+        else o.fields.emplace_back(lrs::json::View(v));
+      }
+      if (s.ok() && o.format != lrs::exporter::Format::kCsv)
+        s = Status::InvalidArgument("params.fields: only with \"format\": \"csv\"");
+    }
+    if (!s.ok()) return Fail(s);
+    lrs::exporter::Result r;
+    s = lrs::exporter::Export(
+        store->store.get(), o,
+        [&](std::string_view chunk) { return write(ctx, chunk.data(), chunk.size()) == 0; }, &r);
+    if (!s.ok()) return Fail(s);
+    if (r.stopped)
+      return Fail(LRS_ABORTED, "export: the write callback asked to stop after " +
+                                   std::to_string(r.exported) + " statements (last position " +
+                                   std::to_string(r.last) + ")");
     if (out == nullptr) return Ok();
-    return Emit("{\"exported\":" + std::to_string(exported) + ",\"last\":" + std::to_string(last) + "}",
+    return Emit("{\"exported\":" + std::to_string(r.exported) + ",\"last\":" + std::to_string(r.last) +
+                    "}",
                 out, out_len);
   });
 }
