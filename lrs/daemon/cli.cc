@@ -13,6 +13,7 @@
 #include "lrs/auth/registry.h"
 #include "lrs/common/time.h"
 #include "lrs/daemon/daemon.h"
+#include "lrs/daemon/export_cli.h"
 #include "lrs/daemon/sync_cli.h"
 
 namespace lrs::daemon {
@@ -260,9 +261,30 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       sub->add_flag("--json", sc.json, "Print the JSON answer");
     }
 
+    // lrs export / lrs import (export_cli.h).
+    ExportArgs ex;
+    CLI::App* exp = app.add_subcommand(
+        "export", "Write a store's statements (stored order) as NDJSON or CSV");
+    exp->add_option("--store", ex.store, "Store (default: default)");
+    exp->add_option("--format", ex.format, "ndjson (default) or csv")
+        ->check(CLI::IsMember({"ndjson", "csv"}));
+    exp->add_option("--fields", ex.fields,
+                    "CSV columns, comma-separated paths: id,actor.mbox,result.score.scaled,"
+                    "context.contextActivities.parent.0.id,result.extensions[\"IRI\"]");
+    exp->add_option("--after", ex.after, "Start after this stored position (to resume)");
+    exp->add_option("--limit", ex.limit, "At most N statements (default: all)");
+    exp->add_option("--output,-o", ex.output, "Write to FILE (default: stdout)");
+    ImportArgs im;
+    CLI::App* imp = app.add_subcommand(
+        "import", "Store NDJSON statements from a file (idempotent; bad lines reported)");
+    imp->add_option("file", im.file, "NDJSON file: one statement per line")->required();
+    imp->add_option("--store", im.store, "Store (default: default)");
+    imp->add_option("--batch", im.batch, "Statements per commit (default 500)");
+
     // --data and --config are accepted after any subcommand.
     for (CLI::App* sub : {serve, creds, cadd, clist, crevoke, stores, sadd, slist, sync, sstatus,
-                          sdlq, sdlist, sdreplay, sddrop, sdry, senable, spause, sresume, snow})
+                          sdlq, sdlist, sdreplay, sddrop, sdry, senable, spause, sresume, snow,
+                          exp, imp})
       sub->fallthrough();
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
@@ -289,6 +311,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!s.ok()) return Fail(err, s);
 
     if (serve->parsed()) return Serve(config, out, err);
+    if (exp->parsed()) return RunExport(config, ex, out, err);
+    if (imp->parsed()) return RunImport(config, im, out, err);
     if (cadd->parsed()) return CredentialsAdd(config, a, out, err);
     if (clist->parsed()) return CredentialsList(config, a, list_store->count() > 0, out, err);
     if (crevoke->parsed()) {

@@ -1,0 +1,217 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+
+#include "lrs/daemon/export_cli.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "lrs/auth/registry.h"
+#include "lrs/export/exporter.h"
+#include "lrs/store.h"
+
+namespace lrs::daemon {
+namespace {
+
+int Fail(std::ostream& err, const Status& s) {
+  err << "lrs: " << s.message() << "\n";
+  return 1;
+}
+
+// Opens `name`'s store directly (creating an empty one if it never stored
+// anything). Busy names the likely holder.
+Status OpenStore(const Config& config, const std::string& name, std::unique_ptr<Store>* out) {
+  std::unique_ptr<auth::Registry> reg;
+  auth::RegistryOptions ro;
+  ro.authority_home_page = config.authority_home_page;
+  Status s = auth::Registry::Open(config.data_dir, ro, &reg);
+  if (s.code() == Status::Code::kBusy)
+    return Status::Busy(config.data_dir + " is in use (is lrs serve running on it? stop it first)");
+  LRS_RETURN_IF_ERROR(s);
+  if (!reg->HasStore(name)) return Status::NotFound("store: no store named \"" + name + "\"");
+  const std::string dir = reg->StoreDir(name);
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  Options o = config.store;
+  o.create_if_missing = true;
+  s = Store::Open(o, dir, out);
+  if (s.code() == Status::Code::kBusy)
+    return Status::Busy("store \"" + name + "\" is in use (is lrs serve running on " +
+                        config.data_dir + "? stop it first)");
+  return s;
+}
+
+std::vector<std::string> SplitFields(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_brackets = false;  // commas inside ["..."] belong to the path
+  for (char c : text) {
+    if (c == '[') in_brackets = true;
+    if (c == ']') in_brackets = false;
+    if (c == ',' && !in_brackets) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+}  // namespace
+
+int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, std::ostream& err) {
+  exporter::Options o;
+  if (args.format == "csv") {
+    o.format = exporter::Format::kCsv;
+  } else if (args.format != "ndjson") {
+    err << "lrs: --format must be ndjson or csv\n";
+    return 2;
+  }
+  o.fields = SplitFields(args.fields);
+  if (!o.fields.empty() && o.format != exporter::Format::kCsv) {
+    err << "lrs: --fields applies to --format csv\n";
+    return 2;
+  }
+  o.after = args.after;
+  o.limit = args.limit;
+  std::unique_ptr<Store> store;
+  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+  std::ofstream file;
+  std::ostream* sink = &out;
+  if (!args.output.empty()) {
+    file.open(args.output, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(err, Status::IOError("cannot write " + args.output));
+    sink = &file;
+  }
+  exporter::Result r;
+  Status s = exporter::Export(
+      store.get(), o,
+      [&](std::string_view chunk) {
+        sink->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        return static_cast<bool>(*sink);
+      },
+      &r);
+  sink->flush();
+  if (!s.ok()) return Fail(err, s);
+  if (r.stopped || !*sink)
+    return Fail(err, Status::IOError("writing the export failed after " +
+                                     std::to_string(r.exported) +
+                                     " statements; resume with --after " + std::to_string(r.last)));
+  err << "lrs: exported " << r.exported << " statements from store " << args.store
+      << "; the last is at position " << r.last << " (continue later with --after " << r.last
+      << ")\n";
+  return 0;
+}
+
+int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, std::ostream& err) {
+  if (args.batch == 0 || args.batch > 10000) {
+    err << "lrs: --batch must be between 1 and 10000\n";
+    return 2;
+  }
+  std::ifstream in(args.file, std::ios::binary);
+  if (!in) return Fail(err, Status::NotFound("cannot read " + args.file));
+  std::error_code ec;
+  const auto total_bytes = std::filesystem::file_size(args.file, ec);
+  std::unique_ptr<Store> store;
+  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+
+  const bool tty = isatty(STDERR_FILENO) == 1 && &err == &std::cerr;
+  std::uint64_t lines = 0, stored = 0, present = 0, failed = 0, bytes = 0;
+  std::vector<std::string> errors;  // the first few failures, by line
+  auto count = [&]() -> std::uint64_t {
+    StoreStats st;
+    return store->GetStats(&st).ok() ? st.statements : 0;
+  };
+  auto note_failure = [&](std::uint64_t line, const Status& s) {
+    ++failed;
+    if (errors.size() < 20) errors.push_back("line " + std::to_string(line) + ": " + s.message());
+  };
+  auto last_progress = std::chrono::steady_clock::now();
+  auto progress = [&](bool final) {
+    if (!tty) return;
+    auto now = std::chrono::steady_clock::now();
+    if (!final && now - last_progress < std::chrono::milliseconds(200)) return;
+    last_progress = now;
+    const int width = 30;
+    const double frac = total_bytes > 0 ? std::min(1.0, double(bytes) / double(total_bytes)) : 1.0;
+    const int filled = static_cast<int>(frac * width);
+    err << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] "
+        << static_cast<int>(frac * 100) << "%  " << lines << " read, " << stored << " stored, "
+        << present << " present, " << failed << " failed" << (final ? "\n" : "") << std::flush;
+  };
+
+  // One batch: all at once; when it fails, each statement alone, so one bad
+  // line neither blocks the others nor hides which it is.
+  std::vector<std::pair<std::uint64_t, std::string>> batch;
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status::OK();
+    std::string body = "[";
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i) body += ',';
+      body += batch[i].second;
+    }
+    body += ']';
+    const std::uint64_t before = count();
+    std::vector<std::string> ids;
+    Status s = store->PutStatements(StatementWrite(), body, &ids);
+    if (s.ok()) {
+      const std::uint64_t added = count() - before;
+      stored += added;
+      present += batch.size() - added;
+    } else if (s.IsInvalidArgument() || s.IsConflict() ||
+               s.code() == Status::Code::kTooLarge) {
+      for (const auto& [line, json] : batch) {
+        const std::uint64_t b = count();
+        Status one = store->PutStatements(StatementWrite(), json, &ids);
+        if (one.ok()) {
+          (count() > b ? stored : present) += 1;
+        } else if (one.IsInvalidArgument() || one.IsConflict() ||
+                   one.code() == Status::Code::kTooLarge) {
+          note_failure(line, one);
+        } else {
+          return one;
+        }
+      }
+    } else {
+      return s;  // the store failed (disk full...): stop, report
+    }
+    batch.clear();
+    progress(false);
+    return Status::OK();
+  };
+
+  std::string line;
+  Status s;
+  while (s.ok() && std::getline(in, line)) {
+    ++lines;
+    bytes += line.size() + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (line.front() != '{') {
+      note_failure(lines, Status::InvalidArgument("not a statement object (NDJSON: one per line)"));
+      continue;
+    }
+    batch.emplace_back(lines, line);
+    if (batch.size() >= args.batch) s = flush();
+  }
+  if (s.ok()) s = flush();
+  progress(true);
+  for (const auto& e : errors) err << "lrs: " << e << "\n";
+  if (failed > errors.size()) err << "lrs: ... and " << failed - errors.size() << " more\n";
+  out << "imported " << args.file << " into store " << args.store << ": " << lines
+      << " lines, " << stored << " stored, " << present << " already present, " << failed
+      << " failed\n";
+  if (!s.ok()) return Fail(err, s.WithPrefix("import stopped at line " + std::to_string(lines) + ": "));
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace lrs::daemon

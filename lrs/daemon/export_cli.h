@@ -1,0 +1,53 @@
+// Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
+//
+// `lrs export` and `lrs import`: a store's statements to and from files, in
+// constant memory at any size.
+//
+//   lrs export [--store S] [--format ndjson|csv] [--fields a,b.c] [--after N]
+//              [--limit N] [--output FILE]
+//     Statements in stored order (voided ones included) as NDJSON or CSV
+//     (lrs/export/exporter.h). Prints where it stopped, to resume with
+//     --after.
+//   lrs import FILE [--store S] [--batch N]
+//     NDJSON statements (an lrs export, or another LRS's dump: one statement
+//     per line), in batches, idempotent: a statement already stored with the
+//     same content is counted as present, not stored twice. A bad line is
+//     reported by its number and skipped; the others are stored. Progress on
+//     stderr; counts at the end.
+//
+// Both open the store directly, so the store must not be open in a running
+// `lrs serve` (Busy tells so).
+
+#ifndef LRS_DAEMON_EXPORT_CLI_H_
+#define LRS_DAEMON_EXPORT_CLI_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "lrs/daemon/config.h"
+
+namespace lrs::daemon {
+
+struct ExportArgs {
+  std::string store = "default";
+  std::string format = "ndjson";
+  std::string fields;  // comma-separated field paths (CSV)
+  std::uint64_t after = 0, limit = 0;
+  std::string output;  // empty: stdout
+};
+
+struct ImportArgs {
+  std::string store = "default";
+  std::string file;
+  std::size_t batch = 500;
+};
+
+// Exit codes: 0 done, 1 failed (message on err), 2 bad arguments.
+int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, std::ostream& err);
+// 0: every line stored or present; 1: some lines failed (or the import did).
+int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace lrs::daemon
+
+#endif  // LRS_DAEMON_EXPORT_CLI_H_
