@@ -281,10 +281,21 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     imp->add_option("--store", im.store, "Store (default: default)");
     imp->add_option("--batch", im.batch, "Statements per commit (default 500)");
 
+    EraseArgs er;
+    CLI::App* erase = app.add_subcommand(
+        "erase", "Erase everything a store holds about a learner (dry run without --yes)");
+    erase->add_option("--agent", er.agent, R"(Agent JSON, e.g. {"mbox":"mailto:ana@example.com"})")
+        ->required();
+    erase->add_option("--store", er.store, "Store (default: default)");
+    erase->add_flag("--yes", er.yes, "Erase (without it: only say what would be erased)");
+    std::string audit_store = "default";
+    CLI::App* audit = app.add_subcommand("audit", "Print a store's audit records (erasures)");
+    audit->add_option("--store", audit_store, "Store (default: default)");
+
     // --data and --config are accepted after any subcommand.
     for (CLI::App* sub : {serve, creds, cadd, clist, crevoke, stores, sadd, slist, sync, sstatus,
                           sdlq, sdlist, sdreplay, sddrop, sdry, senable, spause, sresume, snow,
-                          exp, imp})
+                          exp, imp, erase, audit})
       sub->fallthrough();
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
@@ -313,6 +324,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (serve->parsed()) return Serve(config, out, err);
     if (exp->parsed()) return RunExport(config, ex, out, err);
     if (imp->parsed()) return RunImport(config, im, out, err);
+    if (erase->parsed()) return RunErase(config, er, out, err);
+    if (audit->parsed()) return RunAudit(config, audit_store, out, err);
     if (cadd->parsed()) return CredentialsAdd(config, a, out, err);
     if (clist->parsed()) return CredentialsList(config, a, list_store->count() > 0, out, err);
     if (crevoke->parsed()) {

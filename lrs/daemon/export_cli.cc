@@ -214,4 +214,46 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
   return failed == 0 ? 0 : 1;
 }
 
+int RunErase(const Config& config, const EraseArgs& args, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<Store> store;
+  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+  if (!args.yes) {
+    // What would go: the statements a related_agents query finds (those where
+    // the agent appears other than as authority are erased).
+    StatementQuery q;
+    q.agent = args.agent;
+    q.related_agents = true;
+    q.limit = 1000;
+    StatementPage page;
+    Status s = store->QueryStatements(q, &page);
+    if (!s.ok()) return Fail(err, s.WithPrefix("--agent: "));
+    std::uint64_t n = page.statements.size();
+    while (s.ok() && !page.more.empty()) {
+      s = store->More(page.more, &page);
+      n += page.statements.size();
+    }
+    if (!s.ok()) return Fail(err, s);
+    out << "dry run: about " << n << " statements name this agent in store " << args.store
+        << " (voided ones not counted), plus its state documents, agent profiles and sync "
+           "records; run again with --yes to erase them\n";
+    return 0;
+  }
+  ErasureReport r;
+  if (Status s = store->EraseAgent(args.agent, &r); !s.ok()) return Fail(err, s.WithPrefix("--agent: "));
+  out << "erased from store " << args.store << ": " << r.statements << " statements, "
+      << r.documents << " documents, " << r.sync_records << " sync records; audit record "
+      << r.audit_id << "\n";
+  return 0;
+}
+
+int RunAudit(const Config& config, const std::string& store_name, std::ostream& out,
+             std::ostream& err) {
+  std::unique_ptr<Store> store;
+  if (Status s = OpenStore(config, store_name, &store); !s.ok()) return Fail(err, s);
+  std::vector<std::string> records;
+  if (Status s = store->ListAudit(&records); !s.ok()) return Fail(err, s);
+  for (const auto& r : records) out << r << "\n";
+  return 0;
+}
+
 }  // namespace lrs::daemon

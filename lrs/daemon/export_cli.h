@@ -43,6 +43,18 @@ struct ImportArgs {
   std::size_t batch = 500;
 };
 
+struct EraseArgs {
+  std::string store = "default";
+  std::string agent;  // Agent or identified Group JSON
+  bool yes = false;   // without it, nothing is erased (a dry run naming what would be)
+};
+
+// `lrs erase --agent JSON [--yes]`: Store::EraseAgent. Without --yes it
+// only counts the statements naming the agent. `lrs audit`: the audit
+// records (one JSON object per line), oldest first.
+int RunErase(const Config& config, const EraseArgs& args, std::ostream& out, std::ostream& err);
+int RunAudit(const Config& config, const std::string& store, std::ostream& out, std::ostream& err);
+
 // Exit codes: 0 done, 1 failed (message on err), 2 bad arguments.
 int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, std::ostream& err);
 // 0: every line stored or present; 1: some lines failed (or the import did).

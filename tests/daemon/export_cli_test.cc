@@ -95,5 +95,42 @@ TEST_CASE("CLI: import NDJSON idempotently, report bad lines, export NDJSON and 
   CHECK(Cli({"import", dir.path() + "/missing.ndjson", "--data", data}).rc == 1);
 }
 
+TEST_CASE("CLI: erase a learner (dry run first), then the audit record", "[daemon][cli]") {
+  lrs::testing::TempDir dir;
+  const std::string data = dir.path() + "/data";
+  const std::string dump = dir.path() + "/dump.ndjson";
+  std::filesystem::create_directories(dir.path());
+  {
+    std::ofstream f(dump);
+    for (int i = 0; i < 6; ++i)
+      f << lrs::testing::Statement(i % 2 ? "ana@example.com" : "bo@example.com",
+                                   "http://adlnet.gov/expapi/verbs/completed",
+                                   "http://example.com/m" + std::to_string(i))
+        << "\n";
+  }
+  REQUIRE(Cli({"import", dump, "--data", data}).rc == 0);
+  const std::string ana = R"({"mbox":"mailto:ana@example.com"})";
+  Ran r = Cli({"erase", "--agent", ana, "--data", data});
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.find("dry run: about 3 statements") != std::string::npos);
+  r = Cli({"export", "--data", data});
+  CHECK(Lines(r.out) == 6);  // nothing erased yet
+  r = Cli({"erase", "--agent", ana, "--yes", "--data", data});
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.find("3 statements") != std::string::npos);
+  r = Cli({"export", "--data", data});
+  CHECK(Lines(r.out) == 3);
+  CHECK(r.out.find("ana@example.com") == std::string::npos);
+  r = Cli({"audit", "--data", data});
+  REQUIRE(r.rc == 0);
+  CHECK(Lines(r.out) == 1);
+  CHECK(r.out.find("\"op\":\"erase_agent\"") != std::string::npos);
+  CHECK(r.out.find("ana@") == std::string::npos);  // no personal data in the audit record
+  r = Cli({"erase", "--agent", R"({"mbox":"ana@example.com"})", "--yes", "--data", data});
+  CHECK(r.rc == 1);
+  CHECK(r.err.find("mbox") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace lrs::daemon
