@@ -87,6 +87,16 @@ void AppendJsonString(std::string_view s, std::string* out) {
   json::AppendTo(v, out);
 }
 
+std::string JsonStringArray(const std::vector<std::string>& items) {
+  std::string j = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) j += ',';
+    AppendJsonString(items[i], &j);
+  }
+  j += ']';
+  return j;
+}
+
 // ---- Params -------------------------------------------------------------------
 
 Status Params::Parse(std::string_view text, std::string_view what) {

@@ -204,13 +204,7 @@ int lrs_document_list(lrs_store* store, const char* params, size_t params_len, c
     std::vector<std::string> ids;
     s = store->store->ListDocuments(q, &ids, nullptr);
     if (!s.ok()) return Fail(s);
-    std::string j = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (i) j += ',';
-      lrs::capi::AppendJsonString(ids[i], &j);
-    }
-    j += ']';
-    return Emit(j, out, out_len);
+    return Emit(lrs::capi::JsonStringArray(ids), out, out_len);
   });
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lrs/lrs.h"
 #include "lrs/json/json.h"
@@ -92,6 +93,8 @@ class Params {
 
 // Appends `s` as a JSON string literal (quotes included) to *out.
 void AppendJsonString(std::string_view s, std::string* out);
+// ["a","b"]: strings as a JSON array.
+std::string JsonStringArray(const std::vector<std::string>& items);
 
 }  // namespace lrs::capi
 

@@ -152,13 +152,7 @@ int lrs_statements_put(lrs_store* store, const char* params, size_t params_len, 
       s = store->store->PutStatements(w, In(body, body_len), &ids);
     }
     if (!s.ok()) return Fail(s);
-    std::string j = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (i) j += ',';
-      lrs::capi::AppendJsonString(ids[i], &j);
-    }
-    j += ']';
-    return Emit(j, out, out_len);
+    return Emit(lrs::capi::JsonStringArray(ids), out, out_len);
   });
 }
 
