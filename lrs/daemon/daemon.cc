@@ -17,6 +17,7 @@
 #include "lrs/auth/secret.h"
 #include "lrs/api/context.h"
 #include "lrs/daemon/admin.h"
+#include "lrs/daemon/routes.h"
 #include "lrs/http/wire.h"
 
 namespace lrs::daemon {
@@ -270,8 +271,10 @@ http::Response Daemon::Handle(http::Request& req) {
     r = HandleMetrics(req);
   } else if (path == kBasePath || path.substr(0, kBasePath.size() + 1) == "/xapi/") {
     r = HandleXapi(req);
+  } else if (const Route* route = FindRoute(path)) {
+    r = HandleRoute(req, *route);
   } else if (path.substr(0, kAdminPath.size()) == kAdminPath) {
-    r = HandleAdmin(req);
+    r = http::ErrorResponse(404, "NotFound", "no such admin resource (sync operations: /admin/sync/...)");
   } else {
     r = http::ErrorResponse(404, "NotFound", "no such resource (the xAPI endpoint is /xapi/)");
   }
@@ -315,30 +318,28 @@ http::Response Daemon::HandleXapi(http::Request& req) {
   return r;
 }
 
-http::Response Daemon::HandleAdmin(http::Request& req) {
-  std::string op;
-  if (!SyncAdminOp(req.path, &op))
-    return http::ErrorResponse(404, "NotFound",
-                               "no such admin resource (sync operations: /admin/sync/...)");
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!http::ParseForm(req.query, &params))
+http::Response Daemon::HandleRoute(http::Request& req, const Route& route) {
+  RouteContext ctx;
+  ctx.logger = logger_.get();
+  ctx.registry = registry_.get();
+  if (route.access == Access::kPublic) return route.handle(req, ctx);
+  if (!http::ParseForm(req.query, &ctx.params))
     return api::ErrorResponse(Status::InvalidArgument("query: malformed percent-encoding"));
   std::string store;
-  for (auto it = params.begin(); it != params.end();) {
+  for (auto it = ctx.params.begin(); it != ctx.params.end();) {
     if (it->first == "store") {
       store = it->second;
-      it = params.erase(it);
+      it = ctx.params.erase(it);
     } else {
       ++it;
     }
   }
-  // Who: the local admin token (any store) or a credential with the admin
-  // scope (its own store only).
+  // Who: the local admin token (any store) or a credential (its own store
+  // only) with the admin scope, or for Access::kRead a statement reader.
   if (req.headers.Count("Authorization") > 1)
     return api::ErrorResponse(Status::Unauthorized("Authorization: the header must appear once"));
   const std::string authorization(req.headers.Get("Authorization").value_or(""));
   constexpr std::string_view kBearer = "Bearer ";
-  std::string who_key = "admin-token";
   if (authorization.size() > kBearer.size() &&
       authorization.compare(0, kBearer.size(), kBearer) == 0) {
     const std::string_view token = std::string_view(authorization).substr(kBearer.size());
@@ -346,62 +347,47 @@ http::Response Daemon::HandleAdmin(http::Request& req) {
         CRYPTO_memcmp(token.data(), admin_token_.data(), token.size()) != 0)
       return api::ErrorResponse(Status::Unauthorized("Authorization: unknown admin token"));
     if (store.empty()) store = std::string(auth::kDefaultStore);
+    ctx.who_key = "admin-token";
+    ctx.admin_token = true;
+    ctx.scopes = ~std::uint32_t{0};
   } else {
     auth::Principal who;
     Status s = registry_->Authenticate(authorization, &who);
+    // No WWW-Authenticate here: a browser would open its own sign-in
+    // dialog over the admin page's.
     if (!s.ok()) return api::ErrorResponse(s);
-    if (!auth::Allows(who.scopes, auth::kAdmin))
+    const bool admin = auth::Allows(who.scopes, auth::kAdmin);
+    if (route.access == Access::kAdmin && !admin)
       return api::ErrorResponse(
           Status::Forbidden("Authorization: the credential lacks the admin scope "
                             "(lrs credentials add --scopes admin)"));
+    if (route.access == Access::kRead && !admin && !auth::Allows(who.scopes, auth::kStatementsRead))
+      return api::ErrorResponse(
+          Status::Forbidden("Authorization: the credential may not read all statements "
+                            "(needs statements/read, all/read, all or admin)"));
     if (!store.empty() && store != who.store)
       return api::ErrorResponse(Status::Forbidden(
-          "store: the credential administers store \"" + who.store + "\" only"));
+          "store: the credential belongs to store \"" + who.store + "\" only"));
     store = who.store;
-    who_key = who.key;
+    ctx.who_key = who.key;
+    ctx.scopes = who.scopes;
   }
   req.notes.emplace_back("store", store);
-  req.notes.emplace_back("key", who_key);
-  const std::string_view method = SyncAdminMethod(op);
-  if (method.empty())
-    return api::ErrorResponse(Status::NotFound("no sync operation \"" + op.substr(0, 64) +
-                                               "\" (see docs/sync.md, Operations)"));
-  const bool head = req.method == "HEAD" && method == "GET";
-  if (req.method != method && !head) {
-    http::Response r = http::ErrorResponse(405, "MethodNotAllowed",
-                                 "use " + std::string(method) + " " + std::string(req.path));
-    r.headers.Set("Allow", method == "GET" ? "GET, HEAD" : "POST");
-    return r;
-  }
+  req.notes.emplace_back("key", ctx.who_key);
   if (!registry_->HasStore(store))
     return api::ErrorResponse(Status::NotFound("store: no store named \"" + store + "\""));
-  SyncTarget target;
-  target.store_name = store;
   api::XapiService* unused;
   if (Status s = ServiceFor(store, &unused); !s.ok()) return api::ErrorResponse(s);
   {
     std::shared_lock<std::shared_mutex> lock(stores_mu_);
-    target.store = stores_.at(store).store.get();
+    ctx.store = stores_.at(store).store.get();
   }
   if (auto it = relays_.find(store); it != relays_.end()) {
-    target.relay = it->second.relay.get();
-    target.destinations_json = it->second.destinations_json;
+    ctx.relay = it->second.relay.get();
+    ctx.destinations_json = it->second.destinations_json;
   }
-  std::string body;
-  Status s = RunSyncAdmin({op, std::move(params)}, target, &body);
-  if (!s.ok()) {
-    if (s.code() == Status::Code::kIOError || s.code() == Status::Code::kCorruption ||
-        s.code() == Status::Code::kInternal)
-      logger_->Log(LogLevel::kError, "sync admin failed",
-                   {{"store", store}, {"op", op}, {"error", s.ToString()}});
-    return api::ErrorResponse(s);
-  }
-  if (method == "POST")
-    logger_->Log(LogLevel::kInfo, "sync admin", {{"store", store}, {"op", op}, {"by", who_key},
-                                                 {"result", body}});
-  http::Response r = api::JsonResponse(200, std::move(body));
-  r.headers.Set("Cache-Control", "no-store");
-  return r;
+  ctx.store_name = std::move(store);
+  return route.handle(req, ctx);
 }
 
 http::Response Daemon::HandleMetrics(const http::Request& req) {

@@ -8,9 +8,11 @@
 //   GET /health     200 {"status":"ok"}, no credentials
 //   GET /metrics    Prometheus text, no credentials; served to loopback
 //                   clients only unless metrics_loopback_only is false
-//   /admin/sync/... sync operations (admin.h): Bearer <the admin token of
-//                   DATA/serve.json> for any store (?store=NAME), or Basic
-//                   credentials with the "admin" scope for their own store
+//   /admin/..., /reports/..., /export
+//                   the routes of routes.h (sync operations, reports,
+//                   export, retention, the admin page): Bearer <the admin
+//                   token of DATA/serve.json> for any store (?store=NAME),
+//                   or Basic credentials of their own store
 //   /xapi/...       OPTIONS: CORS preflight (no credentials). Otherwise the
 //                   1.0.3 alternate syntax is decoded, credentials checked
 //                   (except for public resources: GET /xapi/about), and the
@@ -39,6 +41,7 @@
 #include "lrs/daemon/config.h"
 #include "lrs/daemon/logging.h"
 #include "lrs/daemon/metrics.h"
+#include "lrs/daemon/routes.h"
 #include "lrs/http/server.h"
 #include "lrs/store.h"
 #include "lrs/sync/relay.h"
@@ -93,8 +96,9 @@ class Daemon {
   // the access log.
   http::Response HandleXapi(http::Request& req);
   http::Response HandleMetrics(const http::Request& req);
-  // Serves /admin/... (admin.h) to the admin token or an admin credential.
-  http::Response HandleAdmin(http::Request& req);
+  // Serves a route of routes.h: settles the store and the principal for
+  // route.access, then calls its handler.
+  http::Response HandleRoute(http::Request& req, const Route& route);
   // Writes DATA/serve.json (mode 0600): pid, URL, admin token, TLS trust
   // anchor, for `lrs sync` commands. Removed by Stop.
   Status WriteRuntimeFile();
