@@ -8,6 +8,7 @@
 #ifndef LRS_HTTP_MESSAGE_H_
 #define LRS_HTTP_MESSAGE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "lrs/common/encoding.h"
+#include "lrs/status.h"
 
 namespace lrs::http {
 
@@ -51,10 +53,31 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> notes;
 };
 
+// Produces a response body piece by piece (Response::stream). Each call
+// gets *chunk empty, appends the next piece (any size, empty allowed; keep
+// it modest, e.g. 64 KiB: one piece per connection is in memory) and sets
+// *done with the last one. The server calls it on its worker pool, never on
+// an I/O thread, one call at a time, and only once the previous piece has
+// been written to the socket: a slow client slows the producer down.
+// A non-OK Status (or an exception) ends the response early: the server
+// closes the connection without the final zero-length chunk, so an
+// HTTP/1.1 client sees a truncated transfer. (An HTTP/1.0 client, which
+// gets no chunking, sees the connection close; over plain TCP it cannot
+// tell this from the end of the body.) It is not called at all for HEAD,
+// for 1xx/204/304, or when the connection closes first; it is destroyed on
+// whatever thread releases the response.
+using BodyStream = std::function<Status(std::string* chunk, bool* done)>;
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, the body comes from `stream` and `body` is ignored. It is
+  // sent with "Transfer-Encoding: chunked" (HTTP/1.1) or, to an HTTP/1.0
+  // client, unframed and followed by the end of the connection; any
+  // Content-Length of the handler is dropped. Handlers called without a
+  // socket (tests, the C API) drain it themselves.
+  BodyStream stream;
 };
 
 // Decodes an application/x-www-form-urlencoded string (also a URL query):

@@ -3,7 +3,9 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cstdio>
 #include <exception>
 #include <future>
@@ -218,6 +220,11 @@ class ServerImpl final : public Server {
         socket.close(ignored);  // over the limit: memory stays bounded
       } else {
         socket.set_option(tcp::no_delay(true), ignored);
+        if (std::size_t sndbuf = shared_->options.send_buffer_bytes; sndbuf != 0) {
+          socket.set_option(net::socket_base::send_buffer_size(
+                                static_cast<int>(std::min<std::size_t>(sndbuf, INT_MAX))),
+                            ignored);
+        }
         MakeSession(shared_.get(), std::move(socket), tls_.get())->Start();
       }
       Accept();

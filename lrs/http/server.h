@@ -41,6 +41,11 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{60000};
   std::chrono::milliseconds idle_timeout{60000};
   std::size_t max_connections = 10000;  // further connections are refused
+  // SO_SNDBUF of each connection; 0 keeps the kernel's (autotuned, up to
+  // net.ipv4.tcp_wmem). A streamed body (Response::stream) runs at most
+  // about this far, plus one piece, ahead of what the client has received;
+  // a small value costs throughput on long, fast links.
+  std::size_t send_buffer_bytes = 0;
   // TLS: both set = HTTPS only (PEM files).
   std::string tls_cert_file;
   std::string tls_key_file;
@@ -48,18 +53,28 @@ struct ServerOptions {
 
 // Called once per request on a worker thread (or, with inline_reads, on an
 // I/O thread for GET, HEAD and OPTIONS); returns the response. HEAD
-// responses keep Content-Length but the server sends no body.
+// responses keep Content-Length but the server sends no body. A response
+// with a `stream` (message.h) is written piece by piece as the producer
+// makes them, on the worker pool; the write deadline (the larger of
+// body_timeout and header_timeout) applies to each piece, and Stop cuts a
+// stream still running when the grace period ends.
 using Handler = std::function<Response(Request&)>;
 
 // Called after each response is written (access logs, metrics), also for
 // the server's own error responses (400, 408, 413, 431; then the request
-// holds only what was parsed: method and path, or nothing). Runs on an I/O
-// thread: keep it short and never block in it. duration: from the first
-// byte of the request to the last byte of the response.
+// holds only what was parsed: method and path, or nothing), and for a
+// streamed response that was cut (producer failure, write timeout or
+// error, Stop). Runs on an I/O thread: keep it short and never block in
+// it. duration: from the first byte of the request to the last byte of the
+// response.
 struct Exchange {
   const Request* request;
   const Response* response;
   std::chrono::microseconds duration;
+  // Body bytes actually sent (0 for HEAD; for a stream, the data of its
+  // pieces without the chunk framing).
+  std::uint64_t body_bytes = 0;
+  bool complete = true;  // false: a streamed body was cut short
 };
 using Observer = std::function<void(const Exchange&)>;
 

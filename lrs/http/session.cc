@@ -83,7 +83,17 @@ class Session final : public SessionBase {
   }
 
  private:
-  enum class Phase { kHandshake, kIdle, kHeader, kBody, kHandler, kWrite, kLinger, kClosed };
+  enum class Phase {
+    kHandshake,
+    kIdle,
+    kHeader,
+    kBody,
+    kHandler,
+    kWrite,
+    kProduce,  // a streamed body's next piece is being made on the worker pool
+    kLinger,
+    kClosed
+  };
 
   static Stream MakeStream(tcp::socket socket, net::ssl::context* tls) {
     if constexpr (kTls) {
@@ -290,39 +300,152 @@ class Session final : public SessionBase {
     WriteResponse();
   }
 
+  std::chrono::milliseconds WriteTimeout() const {
+    return std::max(opts().body_timeout, opts().header_timeout);
+  }
+
   void WriteResponse() {
     if (closed_) return;
     auto connection = resp_.headers.Get("Connection");
+    const int status = resp_.status;
+    const bool has_stream = static_cast<bool>(resp_.stream);
+    // A body is produced only for a GET-like request and a status that has one.
+    const bool streamed =
+        has_stream && !head_ && status >= 200 && status != 204 && status != 304 && status <= 999;
     close_after_ = !keep_alive_ || shared_->stopping.load() ||
-                   (connection && EqualsIgnoreCase(*connection, "close"));
-    ResponseFraming framing{head_, !close_after_, http10_};
+                   (connection && EqualsIgnoreCase(*connection, "close")) ||
+                   (streamed && http10_);  // HTTP/1.0: the end of the body is the end
+    ResponseFraming framing{head_, !close_after_, http10_, has_stream};
     head_bytes_.clear();
     std::size_t body_bytes = AppendResponseHead(resp_, framing, &head_bytes_);
+    body_sent_ = 0;
     phase_ = Phase::kWrite;
-    SetDeadline(std::max(opts().body_timeout, opts().header_timeout));
+    SetDeadline(WriteTimeout());
+    if (streamed) {
+      streaming_ = true;
+      net::async_write(stream_, net::buffer(head_bytes_),
+                       [self = Self()](error_code ec, std::size_t) {
+                         if (self->closed_) return;
+                         if (ec || self->timed_out_) return self->Close();
+                         self->ProduceNext();
+                       });
+      return;
+    }
+    resp_.stream = nullptr;  // HEAD, 204...: never called
     std::array<net::const_buffer, 2> buffers{net::buffer(head_bytes_),
                                              net::buffer(resp_.body.data(), body_bytes)};
-    net::async_write(stream_, buffers, [self = Self()](error_code ec, std::size_t) {
+    net::async_write(stream_, buffers, [self = Self(), body_bytes](error_code ec, std::size_t) {
       if (self->closed_) return;
       if (ec || self->timed_out_) return self->Close();
+      self->body_sent_ = body_bytes;
       self->OnWritten();
     });
   }
 
   void OnWritten() {
-    if (shared_->observer) {
-      auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start_);
-      try {
-        shared_->observer(Exchange{&req_, &resp_, elapsed});
-      } catch (...) {  // an observer failure must not take the connection down
-      }
-    }
+    Observe(true);
     // An idle connection keeps no request or response memory.
     req_.body = std::string();
     req_.notes.clear();
     resp_.body = std::string();
+    resp_.stream = nullptr;
+    chunk_ = std::string();
     if (close_after_) return GracefulClose();
     ReadRequest();
+  }
+
+  void Observe(bool complete) {
+    if (!shared_->observer) return;
+    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start_);
+    try {
+      shared_->observer(Exchange{&req_, &resp_, elapsed, body_sent_, complete});
+    } catch (...) {  // an observer failure must not take the connection down
+    }
+  }
+
+  // ---- Streaming a body (Response::stream) -------------------------------------
+  //
+  // One piece at a time: produce it on the worker pool, write it, and only
+  // then produce the next. Memory per connection is one piece, whatever the
+  // size of the body; a slow client holds the producer back.
+
+  void ProduceNext() {
+    phase_ = Phase::kProduce;
+    ClearDeadline();  // the producer's time is the handler's (not bounded)
+    chunk_.clear();
+    net::post(shared_->workers, [self = Self()] { self->Produce(); });
+  }
+
+  // On a worker thread; chunk_ and resp_.stream are the worker's until it
+  // posts back.
+  void Produce() {
+    bool done = false;
+    Status s;
+    if (shared_->hard_stop.load()) {
+      s = Status::Busy("server is stopping");
+    } else {
+      try {
+        s = resp_.stream(&chunk_, &done);
+      } catch (const std::exception& e) {
+        s = Status::Internal(std::string("body producer failed: ") + e.what());
+      } catch (...) {
+        s = Status::Internal("body producer failed");
+      }
+    }
+    net::post(executor_, [self = Self(), ok = s.ok(), done] { self->OnProduced(ok, done); });
+  }
+
+  void OnProduced(bool ok, bool done) {
+    if (closed_) return;  // cut meanwhile (Stop, timeout); observed by Close
+    if (!ok) return AbortStream();
+    stream_done_ = done;
+    static constexpr std::string_view kChunkEnd = "\r\n";
+    static constexpr std::string_view kChunkEndLast = "\r\n0\r\n\r\n";
+    static constexpr std::string_view kLast = "0\r\n\r\n";
+    chunk_head_.clear();
+    std::string_view tail;
+    if (!http10_) {
+      if (!chunk_.empty()) {
+        AppendChunkHead(chunk_.size(), &chunk_head_);
+        tail = done ? kChunkEndLast : kChunkEnd;
+      } else if (done) {
+        tail = kLast;
+      }
+    }
+    if (chunk_.empty() && tail.empty()) {  // nothing to write
+      if (done) return FinishStream();
+      return ProduceNext();
+    }
+    phase_ = Phase::kWrite;
+    SetDeadline(WriteTimeout());
+    std::array<net::const_buffer, 3> buffers{net::buffer(chunk_head_), net::buffer(chunk_),
+                                             net::buffer(tail.data(), tail.size())};
+    net::async_write(stream_, buffers, [self = Self()](error_code ec, std::size_t n) {
+      if (self->closed_) return;
+      // What of this piece's data reached the socket (for the observer).
+      const std::size_t head = self->chunk_head_.size();
+      self->body_sent_ += std::min(self->chunk_.size(), n > head ? n - head : 0);
+      if (ec || self->timed_out_) return self->Close();
+      if (self->stream_done_) return self->FinishStream();
+      self->ProduceNext();
+    });
+  }
+
+  void FinishStream() {
+    streaming_ = false;
+    OnWritten();
+  }
+
+  // The producer failed: end the connection without the last chunk so the
+  // client sees a truncated body rather than a complete one.
+  void AbortStream() {
+    streaming_ = false;
+    Observe(false);
+    if constexpr (kTls) {
+      Close();  // no close_notify: a TLS client sees the truncation too
+    } else {
+      GracefulClose();  // FIN after what was sent, never a reset over it
+    }
   }
 
   // ---- Closing ---------------------------------------------------------------
@@ -354,6 +477,10 @@ class Session final : public SessionBase {
 
   void Close() {
     if (closed_) return;
+    if (streaming_) {  // a stream cut by a timeout, a write error or Stop
+      streaming_ = false;
+      Observe(false);
+    }
     closed_ = true;
     phase_ = Phase::kClosed;
     error_code ec;
@@ -407,7 +534,10 @@ class Session final : public SessionBase {
   std::optional<RequestParser> parser_;  // writes into req_
   Request req_;
   Response resp_;
-  std::string head_bytes_;  // the response head, reused
+  std::string head_bytes_;       // the response head, reused
+  std::string chunk_;            // the streamed piece being produced or written
+  std::string chunk_head_;       // its chunk-size line
+  std::uint64_t body_sent_ = 0;  // body bytes of the current response written
   std::string remote_;
   Phase phase_ = Phase::kIdle;
   Clock::time_point start_{};
@@ -423,6 +553,8 @@ class Session final : public SessionBase {
   bool close_after_ = false;
   bool http10_ = false;
   bool head_ = false;
+  bool streaming_ = false;    // writing resp_.stream's body
+  bool stream_done_ = false;  // the piece being written is the last
 };
 
 }  // namespace

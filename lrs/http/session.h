@@ -4,14 +4,17 @@
 // server state its sessions share. A session reads one request at a time
 // with Beast's parser on its own strand, hands the complete request to the
 // worker pool, and writes the response back on the strand; then it reads
-// the next request (keep-alive) or closes.
+// the next request (keep-alive) or closes. A streamed response
+// (Response::stream) alternates: produce one piece on the worker pool,
+// write it on the strand, produce the next.
 //
 // Deadlines (header, body, idle, write) use one timer per connection that
 // is re-armed lazily: setting a later deadline costs no timer operation.
 //
 // Thread safety: a session's state is touched only on its strand, except
-// the request/response pair, which the worker owns while the handler runs
-// (the post to and from the pool orders the accesses).
+// the request/response pair, which the worker owns while the handler runs,
+// and the stream producer and its piece, which the worker owns while it
+// produces (the post to and from the pool orders the accesses).
 
 #ifndef LRS_HTTP_SESSION_H_
 #define LRS_HTTP_SESSION_H_

@@ -195,6 +195,9 @@ std::size_t AppendResponseHead(const Response& resp, const ResponseFraming& fram
       out->append(handler_length);
       out->append("\r\n");
     }
+  } else if (!no_body && framing.streamed) {
+    // The length is not known up front.
+    if (!framing.http10) out->append("Transfer-Encoding: chunked\r\n");
   } else if (!no_body) {
     out->append("Content-Length: ");
     std::size_t length = resp.body.size();
@@ -215,6 +218,13 @@ std::size_t AppendResponseHead(const Response& resp, const ResponseFraming& fram
   }
   out->append("\r\n");
   return send;
+}
+
+void AppendChunkHead(std::size_t size, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, size, 16);
+  out->append(buf, end);
+  out->append("\r\n");
 }
 
 std::string ErrorBody(int status, std::string_view code, std::string_view message) {

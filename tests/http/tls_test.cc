@@ -129,5 +129,62 @@ TEST_CASE("TLS: unreadable certificate or key fails Start", "[http][tls]") {
   CHECK(Server::Start(o, EchoHandler, nullptr, &server).code() == Status::Code::kInvalidArgument);
 }
 
+TEST_CASE("TLS: a streamed body over HTTPS; a failing producer truncates it", "[http][tls][stream]") {
+  lrs::testing::TempDir dir;
+  std::filesystem::create_directories(dir.path());
+  ServerOptions o = TestOptions();
+  o.tls_cert_file = dir.path() + "/cert.pem";
+  o.tls_key_file = dir.path() + "/key.pem";
+  REQUIRE(MakeSelfSigned(o.tls_cert_file, o.tls_key_file));
+  std::unique_ptr<Server> server;
+  Status s = Server::Start(
+      o,
+      [](Request& req) {
+        Response r;
+        const bool fail = req.path == "/fail";
+        r.stream = [fail, n = std::make_shared<int>(0)](std::string* chunk, bool* done) {
+          if (fail && *n == 2) return Status::IOError("gone");
+          chunk->assign(50000, static_cast<char>('a' + (*n)++));
+          *done = *n == 20;
+          return Status::OK();
+        };
+        return r;
+      },
+      nullptr, &server);
+  REQUIRE(s.ok());
+
+  net::io_context io;
+  net::ssl::context ctx(net::ssl::context::tls_client);
+  ctx.set_verify_mode(net::ssl::verify_none);
+  net::ssl::stream<tcp::socket> stream(io, ctx);
+  boost::system::error_code ec;
+  stream.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()),
+                              ec);
+  REQUIRE_FALSE(ec);
+  stream.handshake(net::ssl::stream_base::client, ec);
+  REQUIRE_FALSE(ec);
+  boost::beast::flat_buffer buffer;
+  for (const char* path : {"/ok", "/ok", "/fail"}) {
+    INFO(path);
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, path, 11};
+    req.set(bhttp::field::host, "localhost");
+    bhttp::write(stream, req, ec);
+    REQUIRE_FALSE(ec);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(std::uint64_t{1} << 24);
+    bhttp::read(stream, buffer, parser, ec);
+    if (std::string_view(path) == "/ok") {
+      REQUIRE_FALSE(ec);
+      CHECK(parser.get()[bhttp::field::transfer_encoding] == "chunked");
+      CHECK(parser.get().body().size() == 20 * 50000);
+      CHECK(parser.get().body().substr(999999) == "t");
+    } else {
+      CHECK(ec);  // the transfer ended before the last chunk
+      CHECK_FALSE(parser.is_done());
+    }
+  }
+  server->Stop(Ms(1000));
+}
+
 }  // namespace
 }  // namespace lrs::http
