@@ -125,7 +125,8 @@ typedef struct lrs_store lrs_store;
  *   "max_map_size": 0             upper bound in bytes (0: no bound)
  *   "sync": true                  fsync every commit (false: faster, may
  *                                 lose the last commits in an OS crash)
- *   "index_buffer_statements": 65536  index write buffer (about 1 KiB each)
+ *   "index_buffer_statements": 65536  index write buffer (100-200 bytes each)
+ *   "aggregates": true            keep the reporting aggregates (lrs_report)
  *   "max_readers": 512            concurrent read transactions
  *   "max_group_writers": 256      writers folded into one commit
  * LRS_BUSY when another process (or handle) has the directory open. */
@@ -219,7 +220,7 @@ LRS_API int lrs_person_get(lrs_store* store, const char* agent, size_t agent_len
 LRS_API int lrs_activity_get(lrs_store* store, const char* activity_id, size_t activity_id_len,
                              char** out, size_t* out_len);
 
-/* ---- Erasure and export --------------------------------------------------- */
+/* ---- Erasure, retention and export --------------------------------------- */
 
 /* Erases everything the store holds about `agent` ({Agent} or identified
  * {Group}): statements where it is actor, object, member, instructor, team
@@ -230,6 +231,38 @@ LRS_API int lrs_activity_get(lrs_store* store, const char* activity_id, size_t a
  * {"statements":N,"documents":N,"sync_records":N,"audit_id":UUID}. */
 LRS_API int lrs_erase_agent(lrs_store* store, const char* agent, size_t agent_len, char** out,
                             size_t* out_len);
+
+/* Retention: deletes every statement stored before a time, voided or not,
+ * as lrs_erase_agent deletes statements (indexes, attachment payloads only
+ * they use, their sync records). A kept statement referring to a purged one
+ * is kept (it no longer resolves); one voided by a purged one stays voided.
+ * Documents, agents and sync cursors are not touched. Works in commits of
+ * 10,000 statements, oldest first, each atomic: after a crash the store is
+ * consistent and calling again finishes the purge. Statements stored while
+ * it runs are never purged. Leaves one audit record per run.
+ * params: "before": an ISO 8601 date ("2024-01-31", meaning 00:00:00Z) or
+ *           timestamp with a time zone; required; exclusive (a statement
+ *           stored exactly then stays),
+ *         "dry_run": true (the default: only count, nothing is written) |
+ *           false (delete).
+ * out (optional, may be NULL): {"dry_run":bool,"before":ISO,
+ * "statements":N,"bytes":N (their records on disk),"oldest":ISO|null,
+ * "newest":ISO|null (their stored times),"attachments":N,"sync_records":N,
+ * "batches":N,"audit_id":UUID|null}; the last four are 0 / null in a dry
+ * run. */
+LRS_API int lrs_purge(lrs_store* store, const char* params, size_t params_len, char** out,
+                      size_t* out_len);
+
+/* A report from the aggregates the store keeps at write time
+ * (docs/reporting.md): name is "statements", "activity", "activities",
+ * "progress" or "objectives"; params are that report's parameters as a JSON
+ * object, e.g. {"activity":"https://example.com/course/1","since":
+ * "2026-11-01"} ("group"/"agent" as objects or JSON strings; numbers as
+ * numbers or strings). out: the report's JSON. LRS_INVALID_ARGUMENT names a
+ * bad parameter; LRS_NOT_FOUND for an unknown report; LRS_NOT_SUPPORTED when
+ * the store was opened with aggregates off. */
+LRS_API int lrs_report(lrs_store* store, const char* name, const char* params,
+                       size_t params_len, char** out, size_t* out_len);
 
 /* Receives export output: `len` bytes at `data`, valid during the call.
  * Called on the thread that called lrs_export, before it returns. Returns 0

@@ -49,9 +49,15 @@ struct Options {
   // Statements whose index entries are buffered in memory (and in a
   // sequential on-disk log) before one flush merges them into the indexes.
   // Larger buffers make ingest faster (each index page is rewritten once
-  // per flush instead of once per commit) and cost about 1 KiB of memory per
-  // statement, plus a longer pause at each flush.
+  // per flush instead of once per commit) and cost about 100-200 bytes of
+  // memory per statement, plus a longer pause at each flush.
   std::size_t index_buffer_statements = 65536;
+
+  // Keep the reporting aggregates (docs/reporting.md) in each statement's
+  // commit, so that Store::Report answers from them. Costs a few cell
+  // updates per statement. Turning it off drops nothing at once; turning
+  // it back on rebuilds them from the statements at the next open.
+  bool aggregates = true;
 
   // Largest document (state, profile) accepted.
   std::size_t max_document_bytes = std::size_t{16} << 20;

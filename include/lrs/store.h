@@ -164,6 +164,40 @@ struct ErasureReport {
   std::string audit_id;            // the id (a UUID) of the audit record left behind
 };
 
+// Which statements Store::PurgeStatements deletes (retention).
+struct PurgeRequest {
+  // Statements whose `stored` time is before this (epoch milliseconds;
+  // exclusive: one stored exactly at before_ms stays) are deleted.
+  // ParsePurgeBefore() reads it from an ISO 8601 date or timestamp.
+  std::int64_t before_ms = 0;
+  // true: only count what would go; nothing is written.
+  bool dry_run = true;
+  // Statements deleted per commit. Each commit is atomic and holds the
+  // writers back while it runs; memory and transaction size grow with it.
+  std::size_t batch_statements = 10000;
+};
+
+// What PurgeStatements deleted (or, in a dry run, would delete).
+struct PurgeReport {
+  bool dry_run = true;
+  std::int64_t before_ms = 0;
+  std::uint64_t statements = 0;    // statement records
+  std::uint64_t bytes = 0;         // their size on disk (compressed records; no attachments)
+  std::int64_t oldest_ms = 0;      // stored time of the oldest of them; 0 when none
+  std::int64_t newest_ms = 0;      // stored time of the newest of them; 0 when none
+  // Counted when applied only:
+  std::uint64_t attachments = 0;   // attachment payloads no remaining statement uses
+  std::uint64_t sync_records = 0;  // sync retry, dead-letter and remote-id entries of them
+  std::uint64_t batches = 0;       // commits
+  std::string audit_id;            // the id (a UUID) of the run's audit record
+};
+
+// Parses the bound of a purge: an ISO 8601 date ("2024-01-31", meaning
+// 00:00:00Z that day) or a timestamp with a time zone
+// ("2024-01-31T12:00:00Z", "2024-01-31T14:00:00+02:00") into epoch ms.
+// InvalidArgument "before: ..." otherwise.
+Status ParsePurgeBefore(std::string_view text, std::int64_t* before_ms);
+
 class Store {
  public:
   // Opens (and with options.create_if_missing, creates) the store in `dir`.
@@ -247,7 +281,7 @@ class Store {
   // the statements that mention it. NotFound when never seen.
   virtual Status GetActivity(std::string_view activity_id, std::string* activity_json) = 0;
 
-  // ---- Erasure ----
+  // ---- Erasure and retention ----
 
   // (Also reachable as Store::ErasureReport.)
   using ErasureReport = lrs::ErasureReport;
@@ -264,10 +298,39 @@ class Store {
   // InvalidArgument when `agent` is not a valid Agent/Group with an identifier.
   virtual Status EraseAgent(std::string_view agent, ErasureReport* report) = 0;
 
-  // The audit records (JSON objects, oldest first) written by EraseAgent and other
-  // destructive operations: {"id","op":"erase_agent","at":ISO-8601,"agent_sha256":"...",
-  // "statements":N,"documents":N,"sync_records":N}.
+  // Retention: deletes every statement stored before request.before_ms (see
+  // PurgeRequest), voided or not, as EraseAgent deletes statements (records,
+  // indexes, attachment payloads only they use, their sync retry, dead-letter
+  // and remote-id entries). Kept statements whose StatementRef targets a
+  // purged statement are kept (they no longer resolve); a kept statement
+  // voided by a purged one stays voided. Documents, agents, activities and
+  // sync cursors are left alone. Works in commits of
+  // request.batch_statements, oldest first, each atomic: after a crash the
+  // store is consistent and holds the newer part, and running the purge
+  // again finishes it. Statements stored after the call began are never
+  // purged. One audit record per run, written with the first commit and
+  // updated by each later one (no personal data). A dry run only reads.
+  // `report` (optional) receives the counts, also when a later commit fails.
+  // InvalidArgument when batch_statements is 0.
+  virtual Status PurgeStatements(const PurgeRequest& request, PurgeReport* report) = 0;
+
+  // The audit records (JSON objects, oldest first) written by EraseAgent,
+  // PurgeStatements and other destructive operations:
+  // {"id","op":"erase_agent","at":ISO-8601,"agent_sha256":"...","statements":N,
+  //  "documents":N,"sync_records":N} and
+  // {"id","op":"purge","at":ISO-8601,"before":ISO-8601,"statements":N,"sync_records":N}.
   virtual Status ListAudit(std::vector<std::string>* records) = 0;
+
+  // ---- Reporting (docs/reporting.md) ----
+  // Answers report `name` ("statements", "activity", "activities",
+  // "progress", "objectives") with `params` (the HTTP query parameters of
+  // GET /reports/<name>, e.g. {"activity","https://..."}, {"since",
+  // "2026-11-01"}) as JSON in *json, from aggregates kept at write time.
+  // InvalidArgument names a bad parameter; NotFound for an unknown report;
+  // NotSupported when Options::aggregates is off.
+  virtual Status Report(std::string_view name,
+                        const std::vector<std::pair<std::string, std::string>>& params,
+                        std::string* json) = 0;
 
   // ---- Monitoring ----
   virtual Status GetStats(StoreStats* stats) = 0;

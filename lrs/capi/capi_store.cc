@@ -1,7 +1,7 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 //
 // The C API of lrs::Store: open/close, statements, agents and activities,
-// erasure and export. Documents are in capi_documents.cc.
+// erasure, retention (purge) and export. Documents are in capi_documents.cc.
 
 #include <string>
 #include <vector>
@@ -34,10 +34,12 @@ Status WriteParams(const Params& p, lrs::StatementWrite* w) {
 
 Status OpenOptions(const Params& p, lrs::Options* o) {
   LRS_RETURN_IF_ERROR(p.Only({"create_if_missing", "initial_map_size", "max_map_size", "sync",
-                              "index_buffer_statements", "max_readers", "max_group_writers"}));
+                              "index_buffer_statements", "aggregates", "max_readers",
+                              "max_group_writers"}));
   std::uint64_t v;
   LRS_RETURN_IF_ERROR(p.Bool("create_if_missing", &o->create_if_missing));
   LRS_RETURN_IF_ERROR(p.Bool("sync", &o->sync));
+  LRS_RETURN_IF_ERROR(p.Bool("aggregates", &o->aggregates));
   if (v = o->initial_map_size; p.Has("initial_map_size")) {
     LRS_RETURN_IF_ERROR(p.Uint("initial_map_size", &v));
     if (v < (std::uint64_t{1} << 20))
@@ -298,6 +300,75 @@ int lrs_erase_agent(lrs_store* store, const char* agent, size_t agent_len, char*
                     ",\"documents\":" + std::to_string(r.documents) +
                     ",\"sync_records\":" + std::to_string(r.sync_records) + ",\"audit_id\":";
     lrs::capi::AppendJsonString(r.audit_id, &j);
+    j += '}';
+    return Emit(j, out, out_len);
+  });
+}
+
+int lrs_report(lrs_store* store, const char* name, const char* params, size_t params_len,
+               char** out, size_t* out_len) {
+  return Guard([&] {
+    ClearOut(out, out_len);
+    if (store == nullptr) return Misuse("lrs_report: store must not be NULL");
+    if (name == nullptr) return Misuse("lrs_report: name must not be NULL");
+    if (out == nullptr) return Misuse("lrs_report: out must not be NULL");
+    Params p;
+    Status s = p.Parse(In(params, params_len));
+    if (!s.ok()) return Fail(s);
+    std::vector<std::pair<std::string, std::string>> kv;
+    for (const auto& m : p.doc().GetObject()) {
+      const std::string key(m.name.GetString(), m.name.GetStringLength());
+      if (m.value.IsString()) {
+        kv.emplace_back(key, std::string(m.value.GetString(), m.value.GetStringLength()));
+      } else if (m.value.IsNumber() || m.value.IsObject()) {
+        kv.emplace_back(key, lrs::json::Write(m.value));
+      } else {
+        return Fail(Status::InvalidArgument("params." + key + ": must be a string, number or object"));
+      }
+    }
+    std::string json;
+    s = store->store->Report(name, kv, &json);
+    if (!s.ok()) return Fail(s);
+    return Emit(json, out, out_len);
+  });
+}
+
+int lrs_purge(lrs_store* store, const char* params, size_t params_len, char** out,
+              size_t* out_len) {
+  return Guard([&] {
+    ClearOut(out, out_len);
+    if (store == nullptr) return Misuse("lrs_purge: store must not be NULL");
+    Params p;
+    lrs::PurgeRequest req;
+    std::optional<std::string> before;
+    Status s = p.Parse(In(params, params_len));
+    if (s.ok()) s = p.Only({"before", "dry_run"});
+    if (s.ok()) s = p.String("before", &before);
+    if (s.ok()) s = p.Bool("dry_run", &req.dry_run);
+    if (s.ok() && !before)
+      s = Status::InvalidArgument("params.before: required (an ISO 8601 date or timestamp)");
+    if (s.ok()) s = lrs::ParsePurgeBefore(*before, &req.before_ms).WithPrefix("params.");
+    if (!s.ok()) return Fail(s);
+    lrs::PurgeReport r;
+    s = store->store->PurgeStatements(req, &r);
+    if (!s.ok()) return Fail(s);
+    if (out == nullptr) return Ok();
+    auto time = [](std::int64_t ms, std::string* j) {
+      if (ms == 0) *j += "null";
+      else lrs::capi::AppendJsonString(lrs::FormatIso8601Millis(ms * 1000), j);
+    };
+    std::string j = std::string("{\"dry_run\":") + (r.dry_run ? "true" : "false") + ",\"before\":";
+    lrs::capi::AppendJsonString(lrs::FormatIso8601Millis(r.before_ms * 1000), &j);
+    j += ",\"statements\":" + std::to_string(r.statements) + ",\"bytes\":" + std::to_string(r.bytes) +
+         ",\"oldest\":";
+    time(r.oldest_ms, &j);
+    j += ",\"newest\":";
+    time(r.newest_ms, &j);
+    j += ",\"attachments\":" + std::to_string(r.attachments) +
+         ",\"sync_records\":" + std::to_string(r.sync_records) +
+         ",\"batches\":" + std::to_string(r.batches) + ",\"audit_id\":";
+    if (r.audit_id.empty()) j += "null";
+    else lrs::capi::AppendJsonString(r.audit_id, &j);
     j += '}';
     return Emit(j, out, out_len);
   });

@@ -176,4 +176,79 @@ bool ParseHttpDate(std::string_view text, std::int64_t* epoch_ms) {
   return true;
 }
 
+namespace {
+
+// One duration component: digits with an optional fraction ("3", "3.5").
+bool DurationNumber(std::string_view s, std::size_t* p, std::int64_t* whole, double* frac,
+                    bool* has_frac) {
+  std::size_t start = *p;
+  *whole = 0;
+  for (; *p < s.size() && s[*p] >= '0' && s[*p] <= '9'; ++*p) {
+    if (__builtin_mul_overflow(*whole, 10, whole) ||
+        __builtin_add_overflow(*whole, s[*p] - '0', whole)) {
+      return false;
+    }
+  }
+  if (*p == start) return false;
+  *frac = 0;
+  *has_frac = *p < s.size() && (s[*p] == '.' || s[*p] == ',');
+  if (!*has_frac) return true;
+  std::size_t digits_at = ++*p;
+  std::int64_t num = 0, den = 1;
+  for (; *p < s.size() && s[*p] >= '0' && s[*p] <= '9'; ++*p) {
+    if (den < 1000000000) {  // beyond nanoseconds, digits are ignored
+      num = num * 10 + (s[*p] - '0');
+      den *= 10;
+    }
+  }
+  *frac = static_cast<double>(num) / static_cast<double>(den);
+  return *p > digits_at;
+}
+
+}  // namespace
+
+bool ParseIso8601Duration(std::string_view s, double* seconds) {
+  struct Unit {
+    char letter;
+    bool time;  // after the 'T'
+    std::int64_t seconds;
+  };
+  static constexpr Unit kUnits[] = {{'Y', false, 365 * 86400}, {'M', false, 30 * 86400},
+                                    {'W', false, 7 * 86400},   {'D', false, 86400},
+                                    {'H', true, 3600},         {'M', true, 60},
+                                    {'S', true, 1}};
+  constexpr std::size_t kNumUnits = sizeof(kUnits) / sizeof(kUnits[0]);
+  if (s.size() < 3 || s[0] != 'P') return false;
+  std::size_t p = 1, next_unit = 0;
+  bool in_time = false, time_component = false, ended_by_fraction = false;
+  std::int64_t whole_total = 0;
+  double frac_total = 0;
+  while (p < s.size()) {
+    if (ended_by_fraction) return false;  // a fraction only on the last component
+    if (s[p] == 'T') {
+      if (in_time) return false;
+      in_time = true;
+      ++p;
+      continue;
+    }
+    std::int64_t whole, part;
+    double frac;
+    if (!DurationNumber(s, &p, &whole, &frac, &ended_by_fraction) || p >= s.size()) return false;
+    char letter = s[p++];
+    std::size_t u = next_unit;
+    while (u < kNumUnits && (kUnits[u].letter != letter || kUnits[u].time != in_time)) ++u;
+    if (u == kNumUnits) return false;
+    next_unit = u + 1;
+    if (__builtin_mul_overflow(whole, kUnits[u].seconds, &part) ||
+        __builtin_add_overflow(whole_total, part, &whole_total)) {
+      return false;
+    }
+    frac_total += frac * static_cast<double>(kUnits[u].seconds);
+    time_component = time_component || in_time;
+  }
+  if (next_unit == 0 || (in_time && !time_component)) return false;
+  *seconds = static_cast<double>(whole_total) + frac_total;
+  return true;
+}
+
 }  // namespace lrs

@@ -26,6 +26,11 @@ bool ParseIso8601(std::string_view text, ParsedTime* out);
 // "2026-11-22T10:11:12.345Z" (milliseconds, UTC).
 std::string FormatIso8601Millis(std::int64_t micros);
 
+// An xAPI duration (Data 4.6: ISO 8601 PnYnMnDTnHnMnS, PnW; a fraction on
+// the last component only) in seconds; years are 365 days and months 30.
+// False when malformed.
+bool ParseIso8601Duration(std::string_view text, double* seconds);
+
 // RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of epoch ms (for
 // Last-Modified, Date); and its inverse (false when malformed).
 std::string HttpDate(std::int64_t epoch_ms);

@@ -1,6 +1,7 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 //
-// The table-level steps of EraseAgent (see erasure.h), and ListAudit.
+// The table-level steps of EraseAgent and PurgeStatements (see erasure.h),
+// and ListAudit.
 
 #include "lrs/core/erasure.h"
 
@@ -205,8 +206,8 @@ Status DeleteSyncEntries(storage::WriteTxn& txn, const std::set<std::uint64_t>& 
 }
 
 // Key: a big-endian counter, so records list oldest first.
-Status AppendAuditRecord(storage::WriteTxn& txn, std::string_view identity_key,
-                         std::int64_t now_ms, ErasureReport* report) {
+Status PutAuditRecord(storage::WriteTxn& txn, std::string_view record, std::uint64_t* key) {
+  if (*key != 0) return txn.Put(Table::kAudit, Fixed64BE(*key), record);
   std::uint64_t n = 1;
   {
     storage::Cursor c;
@@ -215,7 +216,14 @@ Status AppendAuditRecord(storage::WriteTxn& txn, std::string_view identity_key,
     Status s = c.Get(&k, &v, MDB_LAST);
     if (s.ok() && k.mv_size == 8) n = DecodeFixed64BE(static_cast<const char*>(k.mv_data)) + 1;
     else if (!IgnoreNotFound(s)) return s;
-  }
+  }  // the cursor closes before the write
+  LRS_RETURN_IF_ERROR(txn.Put(Table::kAudit, Fixed64BE(n), record, MDB_APPEND));
+  *key = n;
+  return Status::OK();
+}
+
+Status AppendAuditRecord(storage::WriteTxn& txn, std::string_view identity_key,
+                         std::int64_t now_ms, ErasureReport* report) {
   report->audit_id = Uuid::Random().ToString();
   json::Document d;
   d.SetObject();
@@ -227,7 +235,8 @@ Status AppendAuditRecord(storage::WriteTxn& txn, std::string_view identity_key,
   d.AddMember("statements", report->statements, a);
   d.AddMember("documents", report->documents, a);
   d.AddMember("sync_records", report->sync_records, a);
-  return txn.Put(Table::kAudit, Fixed64BE(n), json::Write(d), MDB_APPEND);
+  std::uint64_t key = 0;
+  return PutAuditRecord(txn, json::Write(d), &key);
 }
 
 }  // namespace erasure

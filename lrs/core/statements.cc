@@ -163,6 +163,7 @@ Status PutStatementsOp::Prepare(std::string_view json,
     // Terms need the authority object; take them before it is removed.
     if (!authority) authority = json::Member(st, "authority");
     ExtractTerms(st, authority, &p.terms);
+    if (opt.aggregates) agg::Extract(st, &p.contrib);
     // Work that needs no transaction is done here, in the caller's thread,
     // so the commit leader (which is serial) only does what is new.
     LRS_RETURN_IF_ERROR(store_->ResolveTerms(p.terms, &p.resolved, &p.unresolved));
@@ -364,6 +365,8 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
         std::string tkey(tseq);
         Status ps = txn.Put(Table::kVoided, tkey, seq_key, MDB_NOOVERWRITE);
         if (!ps.ok() && !ps.IsConflict()) return ps;  // already voided: keep the first
+        if (ps.ok() && store_->options().aggregates)
+          LRS_RETURN_IF_ERROR(store_->SubtractFromAggregates(ctx, txn, trec, false));
       }
     } else if (!s.IsNotFound()) {
       return s;
@@ -377,6 +380,10 @@ Status PutStatementsOp::ApplyOne(GroupContext& ctx, storage::WriteTxn& txn,
       LRS_RETURN_IF_ERROR(txn.Put(Table::kVoided, seq_key, vkey));
     } else if (!s.IsNotFound()) {
       return s;
+    } else if (p.contrib.counted) {  // not voided on arrival: it counts
+      agg::ResolvedTerms rt;
+      LRS_RETURN_IF_ERROR(store_->ResolveAggTerms(ctx, txn, p.contrib, &rt));
+      agg::Accumulate(p.contrib, rt, ctx.stored_ms, +1, &ctx.agg);
     }
   }
 

@@ -37,6 +37,7 @@ struct PreparedStatement {
   std::uint32_t dict_id = 0;
   std::vector<std::string> payload_sha2;  // attachments whose data is in the request
   std::string authority_json;             // compact; empty when none
+  agg::Contribution contrib;              // what it adds to the aggregates
 };
 
 class PutStatementsOp final : public WriteOp {

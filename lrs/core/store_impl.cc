@@ -10,7 +10,7 @@
 
 namespace lrs {
 namespace core {
-Status StampNewStore(storage::WriteTxn& txn, bool* created);
+Status StampNewStore(storage::WriteTxn& txn, bool aggregates, bool* created);
 }  // namespace core
 
 Status Store::Open(const Options& options, const std::string& dir, std::unique_ptr<Store>* out) {
@@ -21,7 +21,9 @@ Status Store::Open(const Options& options, const std::string& dir, std::unique_p
   eo.max_readers = options.max_readers;
   eo.create_if_missing = options.create_if_missing;
   bool created = false;
-  eo.on_open = [&created](storage::WriteTxn& txn) { return core::StampNewStore(txn, &created); };
+  eo.on_open = [&created, &options](storage::WriteTxn& txn) {
+    return core::StampNewStore(txn, options.aggregates, &created);
+  };
   std::unique_ptr<storage::Env> env;
   LRS_RETURN_IF_ERROR(storage::Env::Open(dir, eo, &env));
   // An existing store: what the previous process committed last may still
@@ -55,13 +57,15 @@ bool IsMapFull(const Status& s) {
 
 }  // namespace
 
-// A new store's format version, written in the commit that creates its
-// tables (one sync for both; Init then finds it).
-Status StampNewStore(storage::WriteTxn& txn, bool* created) {
+// A new store's format version (and, when they are kept, its empty
+// aggregates' "complete" mark), written in the commit that creates its
+// tables (one sync for both; Init then finds them).
+Status StampNewStore(storage::WriteTxn& txn, bool aggregates, bool* created) {
   std::string_view v;
   Status s = txn.Get(Table::kMeta, kMetaFormat, &v);
   if (!s.IsNotFound()) return s.ok() ? Status::OK() : s;  // Init checks the version
   *created = true;
+  if (aggregates) LRS_RETURN_IF_ERROR(txn.Put(Table::kMeta, agg::kMetaAggState, "1"));
   return txn.Put(Table::kMeta, kMetaFormat, std::to_string(kFormatVersion));
 }
 
@@ -151,7 +155,8 @@ Status StoreImpl::Init() {
   }
   next_dict_at_ = dicts == 0 ? 1000 : dicts == 1 ? 100000 : UINT64_MAX;
   LRS_RETURN_IF_ERROR(txn.Commit());  // nothing written: Store::Open stamped a new store
-  return RebuildIndexBuffer();
+  LRS_RETURN_IF_ERROR(RebuildIndexBuffer());
+  return PrepareAggregates();
 }
 
 // ---- Group commit -------------------------------------------------------------
@@ -245,6 +250,7 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
     ctx.time_index_written = ctx.stored_ms == last_time_index_ms_;
     LRS_RETURN_IF_ERROR(ApplyGroup(group, txn, ctx, &op_status, &redo));
     if (redo) return Status::Busy("redo the group without a failed op");
+    if (options_.aggregates && !ctx.agg.empty()) LRS_RETURN_IF_ERROR(agg::Apply(txn, ctx.agg));
     if ((!ctx.postings.empty() || !ctx.catalog.empty()) && ctx.first_seq != 0) {
       // The group's index entries, durable with its statements (MemIndex).
       std::string pending;

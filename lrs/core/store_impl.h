@@ -3,7 +3,8 @@
 // StoreImpl: the implementation of lrs::Store over storage::Env. Statement
 // writing lives in statements.cc, reading in statement_read.cc, queries in
 // query.cc, documents in documents.cc, agents/activities in
-// activities_agents.cc, erasure (EraseAgent, the audit table) in erasure.cc;
+// activities_agents.cc, erasure (EraseAgent, the audit table) in erasure*.cc,
+// retention (PurgeStatements) in purge.cc;
 // this file's .cc holds open/close and group commit.
 
 #ifndef LRS_CORE_STORE_IMPL_H_
@@ -77,7 +78,11 @@ class StoreImpl final : public Store {
   Status GetPerson(std::string_view agent, std::string* person_json) override;
   Status GetActivity(std::string_view activity_id, std::string* activity_json) override;
   Status EraseAgent(std::string_view agent, ErasureReport* report) override;
+  Status PurgeStatements(const PurgeRequest& request, PurgeReport* report) override;
   Status ListAudit(std::vector<std::string>* records) override;
+  Status Report(std::string_view name,
+                const std::vector<std::pair<std::string, std::string>>& params,
+                std::string* json) override;  // reports.cc
   Status GetStats(StoreStats* stats) override;
 
   // ---- Internal API (also used by tests and tools) ----
@@ -116,9 +121,13 @@ class StoreImpl final : public Store {
   // thread: it must be quick (e.g. notify a condition variable). One
   // listener; nullptr removes it.
   void SetCommitListener(std::function<void()> listener);
-  // Counts committed erasures (EraseAgent): the sync relay reloads its
-  // in-memory retry and dead-letter state when it changes.
+  // Counts committed erasures (EraseAgent) and purge commits
+  // (PurgeStatements): the sync relay reloads its in-memory retry and
+  // dead-letter state when it changes.
   std::uint64_t ErasureEpoch() const { return erasure_epoch_.load(); }
+  // Tests: how many distinct attachment payloads one purge round tracks
+  // before it searches the rest of the store (purge.cc).
+  void TEST_SetPurgeRoundHashes(std::size_t n) { purge_round_hashes_ = n; }
 
   storage::Env* env() { return env_.get(); }
   const Options& options() const { return options_; }
@@ -186,6 +195,16 @@ class StoreImpl final : public Store {
   template <typename U>
   Status WalkActivitiesAndAgents(U* u, const json::Value& stmt);
 
+  // Term ids of a contribution to the aggregates (interned when new).
+  // REQUIRES: leader.
+  Status ResolveAggTerms(GroupContext& ctx, storage::WriteTxn& txn, const agg::Contribution& c,
+                         agg::ResolvedTerms* out);
+  // Takes the statement `record` (about to be deleted, or voided) out of
+  // the aggregates unless it is voided (`voided`) or voiding. REQUIRES:
+  // leader; Options::aggregates.
+  Status SubtractFromAggregates(GroupContext& ctx, storage::WriteTxn& txn,
+                                std::string_view record, bool voided);
+
   // Resolves the ids of terms already stored (in any thread, before the
   // commit); terms not found are left for the leader to intern.
   Status ResolveTerms(const std::vector<std::pair<char, std::string>>& terms,
@@ -203,6 +222,7 @@ class StoreImpl final : public Store {
 
  private:
   std::atomic<std::uint64_t> erasure_epoch_{0};  // see ErasureEpoch
+  std::size_t purge_round_hashes_ = 100000;     // see TEST_SetPurgeRoundHashes
   struct Writer {
     WriteOp* op;
     Status status;
@@ -222,6 +242,10 @@ class StoreImpl final : public Store {
   // Merges the index buffer into the LMDB indexes. REQUIRES: leader.
   Status FlushIndexBuffer();
   Status RebuildIndexBuffer();
+  // Brings the aggregates in line with Options::aggregates at open: builds
+  // them from every statement when they are wanted and incomplete; marks
+  // them incomplete when they are not wanted (aggregates.cc, reports.cc).
+  Status PrepareAggregates();
 
   const Options options_;
   Clock* const clock_;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "lrs/common/string_hash.h"
+#include "lrs/core/aggregates.h"
 #include "lrs/status.h"
 #include "lrs/storage/env.h"
 
@@ -76,6 +77,8 @@ struct GroupContext {
   std::vector<std::uint64_t> seen_hashes;
   bool time_index_written = false;
   std::uint64_t statements_added = 0;
+  // Reporting aggregate deltas of the group (written before commit).
+  agg::Deltas agg;
 };
 
 class WriteOp {

@@ -14,6 +14,7 @@
 #include "lrs/common/time.h"
 #include "lrs/daemon/daemon.h"
 #include "lrs/daemon/export_cli.h"
+#include "lrs/daemon/retention_cli.h"
 #include "lrs/daemon/sync_cli.h"
 
 namespace lrs::daemon {
@@ -276,8 +277,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     exp->add_option("--output,-o", ex.output, "Write to FILE (default: stdout)");
     ImportArgs im;
     CLI::App* imp = app.add_subcommand(
-        "import", "Store NDJSON statements from a file (idempotent; bad lines reported)");
-    imp->add_option("file", im.file, "NDJSON file: one statement per line")->required();
+        "import", "Store statements from a file (idempotent; bad items reported)");
+    imp->add_option("file", im.file,
+                    "NDJSON (one statement per line), or JSON: StatementResult pages "
+                    "{\"statements\":[...]} or arrays of statements, one after another")
+        ->required();
     imp->add_option("--store", im.store, "Store (default: default)");
     imp->add_option("--batch", im.batch, "Statements per commit (default 500)");
 
@@ -288,8 +292,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         ->required();
     erase->add_option("--store", er.store, "Store (default: default)");
     erase->add_flag("--yes", er.yes, "Erase (without it: only say what would be erased)");
+    PurgeArgs pu;
+    CLI::App* purge = AddPurgeCommand(&app, &pu);  // lrs purge (retention_cli.h)
     std::string audit_store = "default";
-    CLI::App* audit = app.add_subcommand("audit", "Print a store's audit records (erasures)");
+    CLI::App* audit = app.add_subcommand("audit", "Print a store's audit records (erasures, purges)");
     audit->add_option("--store", audit_store, "Store (default: default)");
 
     // --data and --config are accepted after any subcommand.
@@ -325,6 +331,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (exp->parsed()) return RunExport(config, ex, out, err);
     if (imp->parsed()) return RunImport(config, im, out, err);
     if (erase->parsed()) return RunErase(config, er, out, err);
+    if (purge->parsed()) return RunPurge(config, pu, out, err);
     if (audit->parsed()) return RunAudit(config, audit_store, out, err);
     if (cadd->parsed()) return CredentialsAdd(config, a, out, err);
     if (clist->parsed()) return CredentialsList(config, a, list_store->count() > 0, out, err);

@@ -185,13 +185,14 @@ Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
 
   TableReader store(sub("store"), "store.", file);
   store.Bool("sync", &c->store.sync);
+  store.Bool("aggregates", &c->store.aggregates);
   store.Int("initial_map_size", &c->store.initial_map_size, 1 << 20);
   store.Int("max_map_size", &c->store.max_map_size, 0);
   store.Int("max_group_writers", &c->store.max_group_writers, 1);
   store.Int("max_query_limit", &c->store.max_query_limit, 1);
   store.Int("max_readers", &c->store.max_readers, 16);
-  store.CheckKnown({"sync", "initial_map_size", "max_map_size", "max_group_writers",
-                    "max_query_limit", "max_readers"});
+  store.CheckKnown({"sync", "aggregates", "initial_map_size", "max_map_size",
+                    "max_group_writers", "max_query_limit", "max_readers"});
 
   for (const TableReader* r : {&top, &server, &tls, &limits, &log, &auth, &xapi, &metrics, &store}) {
     LRS_RETURN_IF_ERROR(r->status());

@@ -353,8 +353,8 @@ http::Response Daemon::HandleRoute(http::Request& req, const Route& route) {
   } else {
     auth::Principal who;
     Status s = registry_->Authenticate(authorization, &who);
-    // No WWW-Authenticate here: a browser would open its own sign-in
-    // dialog over the admin page's.
+    // (401 carries WWW-Authenticate: Basic; the admin page fetches with
+    // credentials "omit", so the browser opens no dialog of its own.)
     if (!s.ok()) return api::ErrorResponse(s);
     const bool admin = auth::Allows(who.scopes, auth::kAdmin);
     if (route.access == Access::kAdmin && !admin)
@@ -432,7 +432,7 @@ void Daemon::Observe(const http::Exchange& ex) {
   a.route = route;
   a.status = ex.response->status;
   a.duration_us = ex.duration.count();
-  a.bytes = ex.response->body.size();
+  a.bytes = ex.body_bytes;  // as sent (HEAD: 0; a stream: its pieces, even if cut)
   for (const auto& [name, value] : req.notes) {
     if (name == "store") a.store = value;
     else if (name == "key") a.key = value;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lrs/auth/registry.h"
+#include "lrs/daemon/import_reader.h"
 #include "lrs/export/exporter.h"
 #include "lrs/store.h"
 
@@ -48,7 +49,9 @@ Status OpenStore(const Config& config, const std::string& name, std::unique_ptr<
   return s;
 }
 
-std::vector<std::string> SplitFields(const std::string& text) {
+}  // namespace
+
+std::vector<std::string> SplitFieldList(const std::string& text) {
   std::vector<std::string> out;
   std::string cur;
   bool in_brackets = false;  // commas inside ["..."] belong to the path
@@ -66,8 +69,6 @@ std::vector<std::string> SplitFields(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
 int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, std::ostream& err) {
   exporter::Options o;
   if (args.format == "csv") {
@@ -76,7 +77,7 @@ int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, s
     err << "lrs: --format must be ndjson or csv\n";
     return 2;
   }
-  o.fields = SplitFields(args.fields);
+  o.fields = SplitFieldList(args.fields);
   if (!o.fields.empty() && o.format != exporter::Format::kCsv) {
     err << "lrs: --fields applies to --format csv\n";
     return 2;
@@ -117,23 +118,23 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
     err << "lrs: --batch must be between 1 and 10000\n";
     return 2;
   }
-  std::ifstream in(args.file, std::ios::binary);
-  if (!in) return Fail(err, Status::NotFound("cannot read " + args.file));
+  if (std::ifstream probe(args.file, std::ios::binary); !probe)
+    return Fail(err, Status::NotFound("cannot read " + args.file));
   std::error_code ec;
   const auto total_bytes = std::filesystem::file_size(args.file, ec);
   std::unique_ptr<Store> store;
   if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
 
   const bool tty = isatty(STDERR_FILENO) == 1 && &err == &std::cerr;
-  std::uint64_t lines = 0, stored = 0, present = 0, failed = 0, bytes = 0;
-  std::vector<std::string> errors;  // the first few failures, by line
+  std::uint64_t items = 0, stored = 0, present = 0, failed = 0, bytes = 0, with_stored = 0;
+  std::vector<std::string> errors;  // the first few failures, by line or index
   auto count = [&]() -> std::uint64_t {
     StoreStats st;
     return store->GetStats(&st).ok() ? st.statements : 0;
   };
-  auto note_failure = [&](std::uint64_t line, const Status& s) {
+  auto note_failure = [&](const std::string& label, const Status& s) {
     ++failed;
-    if (errors.size() < 20) errors.push_back("line " + std::to_string(line) + ": " + s.message());
+    if (errors.size() < 20) errors.push_back(label + ": " + s.message());
   };
   auto last_progress = std::chrono::steady_clock::now();
   auto progress = [&](bool final) {
@@ -145,13 +146,13 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
     const double frac = total_bytes > 0 ? std::min(1.0, double(bytes) / double(total_bytes)) : 1.0;
     const int filled = static_cast<int>(frac * width);
     err << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] "
-        << static_cast<int>(frac * 100) << "%  " << lines << " read, " << stored << " stored, "
+        << static_cast<int>(frac * 100) << "%  " << items << " read, " << stored << " stored, "
         << present << " present, " << failed << " failed" << (final ? "\n" : "") << std::flush;
   };
 
   // One batch: all at once; when it fails, each statement alone, so one bad
-  // line neither blocks the others nor hides which it is.
-  std::vector<std::pair<std::uint64_t, std::string>> batch;
+  // item neither blocks the others nor hides which it is.
+  std::vector<std::pair<std::string, std::string>> batch;  // label, statement
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::OK();
     std::string body = "[";
@@ -169,14 +170,14 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
       present += batch.size() - added;
     } else if (s.IsInvalidArgument() || s.IsConflict() ||
                s.code() == Status::Code::kTooLarge) {
-      for (const auto& [line, json] : batch) {
+      for (const auto& [label, json] : batch) {
         const std::uint64_t b = count();
         Status one = store->PutStatements(StatementWrite(), json, &ids);
         if (one.ok()) {
           (count() > b ? stored : present) += 1;
         } else if (one.IsInvalidArgument() || one.IsConflict() ||
                    one.code() == Status::Code::kTooLarge) {
-          note_failure(line, one);
+          note_failure(label, one);
         } else {
           return one;
         }
@@ -189,28 +190,41 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
     return Status::OK();
   };
 
-  std::string line;
-  Status s;
-  while (s.ok() && std::getline(in, line)) {
-    ++lines;
-    bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (line.front() != '{') {
-      note_failure(lines, Status::InvalidArgument("not a statement object (NDJSON: one per line)"));
-      continue;
-    }
-    batch.emplace_back(lines, line);
-    if (batch.size() >= args.batch) s = flush();
-  }
-  if (s.ok()) s = flush();
+  // NDJSON or JSON documents (import_reader.h): one statement at a time.
+  ImportFileInfo info;
+  Status s = ReadImportFile(
+      args.file,
+      [&](ImportItem& item) -> Status {
+        bytes = item.bytes_read;
+        ++items;
+        if (!item.error.ok()) {
+          note_failure(item.label, item.error);
+          return Status::OK();
+        }
+        if (item.has_stored) ++with_stored;
+        batch.emplace_back(std::move(item.label), std::move(item.json));
+        return batch.size() >= args.batch ? flush() : Status::OK();
+      },
+      &info);
+  // What was read before a syntax error is stored all the same.
+  if (Status f = s.IsInvalidArgument() || s.ok() ? flush() : Status::OK(); !f.ok()) s = f;
   progress(true);
   for (const auto& e : errors) err << "lrs: " << e << "\n";
   if (failed > errors.size()) err << "lrs: ... and " << failed - errors.size() << " more\n";
-  out << "imported " << args.file << " into store " << args.store << ": " << lines
-      << " lines, " << stored << " stored, " << present << " already present, " << failed
-      << " failed\n";
-  if (!s.ok()) return Fail(err, s.WithPrefix("import stopped at line " + std::to_string(lines) + ": "));
+  const bool ndjson = info.format == ImportFormat::kNdjson;
+  out << "imported " << args.file << " into store " << args.store << ": ";
+  if (ndjson) {
+    out << info.lines << " lines, ";
+  } else {
+    out << info.documents << (info.documents == 1 ? " document, " : " documents, ") << items
+        << " items, ";
+  }
+  out << stored
+      << " stored, " << present << " already present, " << failed << " failed\n";
+  if (with_stored > 0)
+    out << "note: " << with_stored << " statements came with a \"stored\" time; this LRS set its"
+        << " own (xAPI Data 2.4.8: stored is set by the LRS that stores them)\n";
+  if (!s.ok()) return Fail(err, s.WithPrefix("import stopped: "));
   return failed == 0 ? 0 : 1;
 }
 

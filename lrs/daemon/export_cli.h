@@ -9,11 +9,21 @@
 //     (lrs/export/exporter.h). Prints where it stopped, to resume with
 //     --after.
 //   lrs import FILE [--store S] [--batch N]
-//     NDJSON statements (an lrs export, or another LRS's dump: one statement
-//     per line), in batches, idempotent: a statement already stored with the
-//     same content is counted as present, not stored twice. A bad line is
-//     reported by its number and skipped; the others are stored. Progress on
-//     stderr; counts at the end.
+//     Statements from an lrs export or another LRS's dump, told apart by the
+//     first non-space byte (import_reader.h): NDJSON (one statement per
+//     line), or JSON documents: a StatementResult {"statements":[...],
+//     "more":"..."} as GET /xapi/statements returns it, a plain array of
+//     statements, or several such documents one after another (pages saved
+//     in turn). Read in constant memory at any size (documents with
+//     RapidJSON's SAX reader, one statement at a time), stored in batches,
+//     idempotent: a statement already stored with the same content is
+//     counted as present, not stored twice. A bad item is reported by its
+//     line number or its index ("statements[17]") and skipped; the others
+//     are stored. A syntax error in a document stops the import there,
+//     naming the byte offset (what came before it is stored). This LRS sets
+//     "stored" (xAPI Data 2.4.8): a statement's own is replaced, and a
+//     one-line note says how many had one. Progress on stderr; counts at
+//     the end.
 //
 // Both open the store directly, so the store must not be open in a running
 // `lrs serve` (Busy tells so).
@@ -24,6 +34,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "lrs/daemon/config.h"
 
@@ -54,6 +65,11 @@ struct EraseArgs {
 // records (one JSON object per line), oldest first.
 int RunErase(const Config& config, const EraseArgs& args, std::ostream& out, std::ostream& err);
 int RunAudit(const Config& config, const std::string& store, std::ostream& out, std::ostream& err);
+
+// Splits a list of CSV field paths at commas, except inside ["..."] (an
+// IRI member may hold one); empty items are dropped. `lrs export --fields`
+// and GET /export?fields= (export_http.cc).
+std::vector<std::string> SplitFieldList(const std::string& text);
 
 // Exit codes: 0 done, 1 failed (message on err), 2 bad arguments.
 int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, std::ostream& err);

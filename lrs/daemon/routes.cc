@@ -15,6 +15,16 @@ const std::vector<Route>& Routes() {
   // Longest prefixes first where they overlap.
   static const std::vector<Route> kRoutes = {
       {"/admin/sync/", Access::kAdmin, &HandleSyncAdmin},
+      {"/admin/retention/purge", Access::kAdmin, &HandleRetentionPurge},
+      {"/admin/retention/erase", Access::kAdmin, &HandleRetentionErase},
+      {"/admin/audit", Access::kAdmin, &HandleAudit},
+      {"/reports/", Access::kRead, &HandleReports},
+      {"/export", Access::kRead, &HandleExport},
+      {"/admin/ui/", Access::kPublic, &HandleAdminUiAsset},
+      {"/admin", Access::kPublic, &HandleAdminPage},
+      {"/admin/whoami", Access::kRead, &HandleAdminWhoami},
+      {"/admin/credentials", Access::kAdmin, &HandleAdminCredentials},
+      {"/admin/stores", Access::kAdmin, &HandleAdminStores},
   };
   return kRoutes;
 }

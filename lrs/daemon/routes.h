@@ -9,7 +9,7 @@
 //                  credentials with the "admin" scope for their own store.
 //   /admin (the page), /admin/ui/...
 //                  Access::kPublic: no credentials; ctx.store is null.
-//   /reports/..., /export
+//   /reports/..., /export, /admin/whoami
 //                  Access::kRead: the admin token or admin scope as above,
 //                  or Basic credentials allowed to read all statements of
 //                  their store (statements/read, all/read or all).
@@ -71,6 +71,23 @@ http::Response MethodNotAllowed(const http::Request& req, std::string_view allow
 
 // /admin/sync/... (admin.h).
 http::Response HandleSyncAdmin(http::Request& req, const RouteContext& ctx);
+// POST /admin/retention/purge and /erase, GET /admin/audit (retention_http.cc).
+http::Response HandleRetentionPurge(http::Request& req, const RouteContext& ctx);
+http::Response HandleRetentionErase(http::Request& req, const RouteContext& ctx);
+http::Response HandleAudit(http::Request& req, const RouteContext& ctx);
+
+// GET /reports/<name>: Store::Report (docs/reporting.md); reports_http.cc.
+http::Response HandleReports(http::Request& req, const RouteContext& ctx);
+// GET /export: the store's statements streamed as NDJSON or CSV (export_http.cc).
+http::Response HandleExport(http::Request& req, const RouteContext& ctx);
+
+// /admin (the page) and /admin/ui/<file> (admin_ui.h, admin_ui.cc).
+http::Response HandleAdminPage(http::Request& req, const RouteContext& ctx);
+http::Response HandleAdminUiAsset(http::Request& req, const RouteContext& ctx);
+// /admin/whoami, /admin/credentials, /admin/stores (admin_directory.cc).
+http::Response HandleAdminWhoami(http::Request& req, const RouteContext& ctx);
+http::Response HandleAdminCredentials(http::Request& req, const RouteContext& ctx);
+http::Response HandleAdminStores(http::Request& req, const RouteContext& ctx);
 
 }  // namespace lrs::daemon
 

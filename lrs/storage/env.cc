@@ -40,9 +40,11 @@ constexpr TableSpec kTables[] = {
     {"sync_retry", 0},
     {"sync_dlq", 0},
     {"sync_state", 0},
-    // Added after format 1 shipped: created at open in stores that lack it
-    // (every table is opened with MDB_CREATE below).
+    // Added after format 1 shipped: created at open in stores that lack
+    // them (every table is opened with MDB_CREATE below).
     {"audit", 0},
+    {"agg", 0},
+    {"agg_learners", 0},
 };
 static_assert(sizeof(kTables) / sizeof(kTables[0]) == static_cast<int>(Table::kCount));
 

@@ -48,6 +48,8 @@ enum class Table : int {
   kSyncDlq,       // destination, seq -> dead-lettered record
   kSyncState,     // destination, key -> connector state (tokens, remote ids)
   kAudit,         // counter (8) -> audit record of a destructive operation (JSON)
+  kAgg,           // reporting cells and markers (lrs/core/aggregates.h)
+  kAggLearners,   // reporting cells per learner (lrs/core/aggregates.h)
   kCount
 };
 

@@ -97,9 +97,6 @@ Status ParseTransform(std::string_view text, std::string_view where, Transform* 
 // `t` applies to, e.g. a malformed duration: the field is then absent.
 bool ApplyTransform(const Transform& t, const json::Value& in, json::Allocator& alloc,
                     json::Value* out);
-// Seconds of an ISO 8601 duration (PnYnMnWnDTnHnMnS; Y = 365 days,
-// M = 30 days). False when malformed.
-bool ParseDurationSeconds(std::string_view text, double* seconds);
 // Appends `v` as text: a string as is, anything else as compact JSON.
 void AppendText(const json::Value& v, std::string* out);
 

@@ -5,7 +5,8 @@
 //    4 threads putting batches of 100;
 //  - query latency p50/p99 per filter at 100k and 1M statements;
 //  - bytes on disk per statement.
-// Usage: bench_store [--dir DIR] [--total N] [--seconds S]
+//  - report latency p50/p99 per kind (docs/reporting.md);
+// Usage: bench_store [--dir DIR] [--total N] [--seconds S] [--no-aggregates]
 //        bench_store --ingest T B | --profile T B   (one ingest phase: T threads
 //        putting batches of B, durable or not synced)
 
@@ -163,6 +164,60 @@ void Queries(lrs::Store* store, const char* label) {
   }
 }
 
+// Reports (docs/reporting.md) from the aggregates: p50/p99 per kind.
+void Reports(lrs::Store* store, const char* label) {
+  using lrs::bench::StatementGen;
+  using P = std::vector<std::pair<std::string, std::string>>;
+  struct R {
+    const char* name;
+    const char* report;
+    std::function<P(StatementGen&)> params;
+  };
+  const std::string course = "https://courses.example.com/onboarding";
+  auto module = [](StatementGen& g) {
+    return "https://courses.example.com/onboarding/module-" + std::to_string(g.Pick(lrs::bench::kActivities / 10));
+  };
+  auto member = [](StatementGen& g) {
+    return "{\"mbox\":\"" + lrs::bench::LearnerMbox(g.Pick(lrs::bench::kLearners)) + "\"}";
+  };
+  std::vector<R> rs = {
+      {"statements by day", "statements", [](StatementGen&) { return P{{"by", "day"}}; }},
+      {"statements by verb", "statements", [](StatementGen&) { return P{{"by", "verb"}}; }},
+      {"statements by activity", "statements", [](StatementGen&) { return P{{"by", "activity"}, {"limit", "20"}}; }},
+      {"activity (lesson)", "activity", [](StatementGen& g) { return P{{"activity", lrs::bench::ActivityIri(g.Pick(lrs::bench::kActivities))}}; }},
+      {"activity (module)", "activity", [&](StatementGen& g) { return P{{"activity", module(g)}}; }},
+      {"activity (course, all learners)", "activity", [&](StatementGen&) { return P{{"activity", course}}; }},
+      {"activity (course, one week)", "activity", [&](StatementGen& g) { int d = 1 + g.Pick(21); char a[16], b[16]; std::snprintf(a, sizeof a, "2026-11-%02d", d); std::snprintf(b, sizeof b, "2026-11-%02d", d + 6); return P{{"activity", course}, {"since", a}, {"until", b}}; }},
+      {"activity (module, group of 20)", "activity", [&](StatementGen& g) { std::string m = "{\"objectType\":\"Group\",\"member\":["; for (int i = 0; i < 20; ++i) m += (i ? "," : "") + member(g); return P{{"activity", module(g)}, {"group", m + "]}"}}; }},
+      {"activity (registration)", "activity", [&](StatementGen& g) { return P{{"activity", course}, {"registration", lrs::bench::Registration(g.Pick(lrs::bench::kRegistrations))}}; }},
+      {"activities of a module", "activities", [&](StatementGen& g) { return P{{"parent", module(g)}}; }},
+      {"progress (module, 100 learners)", "progress", [&](StatementGen& g) { return P{{"activity", module(g)}, {"limit", "100"}}; }},
+      {"progress (one learner, course)", "progress", [&](StatementGen& g) { return P{{"activity", course}, {"agent", member(g)}}; }},
+      {"objectives of a module", "objectives", [&](StatementGen& g) { return P{{"parent", module(g)}}; }},
+      {"statements by verb, one learner", "statements", [&](StatementGen& g) { return P{{"by", "verb"}, {"agent", member(g)}}; }},
+  };
+  std::printf("  %-10s %-34s %10s %10s %8s\n", label, "report", "p50 (ms)", "p99 (ms)", "bytes");
+  for (const auto& r : rs) {
+    StatementGen gen(77);
+    std::vector<double> us;
+    std::size_t bytes = 0;
+    const int n = 100;
+    for (int i = 0; i < n; ++i) {
+      P p = r.params(gen);
+      std::string out;
+      auto t0 = Clock::now();
+      Status s = store->Report(r.report, p, &out);
+      auto t1 = Clock::now();
+      if (!s.ok()) Die(s, r.name);
+      bytes += out.size();
+      us.push_back(Secs(t0, t1) * 1e6);
+    }
+    std::sort(us.begin(), us.end());
+    std::printf("  %-10s %-34s %10.3f %10.3f %8zu\n", label, r.name, us[us.size() / 2] / 1000,
+                us[us.size() * 99 / 100] / 1000, bytes / n);
+  }
+}
+
 // Median cost of an 8 KiB write + fdatasync in `dir`: what one durable commit
 // cannot beat (LMDB syncs twice per commit: data, then its meta page).
 double FsyncMs(const std::string& dir) {
@@ -216,9 +271,13 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--total")) total = std::stoull(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
   }
+  bool aggregates = true;  // --no-aggregates: ingest without them, to compare
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--no-aggregates")) aggregates = false;
   std::filesystem::remove_all(dir);
   lrs::Options opt;
   opt.sync = profile_threads == 0 || durable_only;
+  opt.aggregates = aggregates;
   std::unique_ptr<lrs::Store> store;
   if (Status s = lrs::Store::Open(opt, dir, &store); !s.ok()) Die(s, "open");
   if (profile_threads > 0) {
@@ -276,6 +335,7 @@ int main(int argc, char** argv) {
     char label[32];
     std::snprintf(label, sizeof label, "%lluk", static_cast<unsigned long long>(st.statements / 1000));
     Queries(store.get(), label);
+    if (opt.aggregates) Reports(store.get(), label);
     if (target == total) break;
   }
   store.reset();

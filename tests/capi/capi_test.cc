@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "lrs/common/time.h"
 #include "lrs/json/json.h"
 #include "lrs/lrs.h"
 #include "tests/support/test_util.h"
@@ -212,6 +214,80 @@ TEST_CASE("C API: export streams NDJSON and resumes; erase removes a learner") {
   REQUIRE(lrs_export(s.db, nullptr, 0, Collect, &text, nullptr, nullptr) == LRS_OK);
   CHECK(std::count(text.begin(), text.end(), '\n') == 3);
   CHECK(text.find("ana@example.com") == std::string::npos);
+}
+
+TEST_CASE("C API: purge counts in a dry run, then deletes what was stored before a time") {
+  Store s;
+  for (int i = 0; i < 3; ++i) {
+    Out ids;
+    REQUIRE(Put(s.db, Statement("ana@example.com", "http://example.com/old" + std::to_string(i)),
+                &ids) == LRS_OK);
+  }
+  // The bound: a millisecond after the old statements, before the new ones.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  const std::string before = lrs::FormatIso8601Millis(now_ms * 1000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 2; ++i) {
+    Out ids;
+    REQUIRE(Put(s.db, Statement("bo@example.com", "http://example.com/new"), &ids) == LRS_OK);
+  }
+  const std::string params = "{\"before\":\"" + before + "\"}";
+
+  Out dry;  // dry_run is the default
+  REQUIRE(lrs_purge(s.db, params.data(), params.size(), &dry.p, &dry.n) == LRS_OK);
+  lrs::json::Document d = dry.json();
+  CHECK(d["dry_run"].IsTrue());
+  CHECK(std::string(d["before"].GetString()) == before);
+  CHECK(d["statements"].GetUint64() == 3);
+  CHECK(d["bytes"].GetUint64() > 0);
+  CHECK(d["oldest"].IsString());
+  CHECK(d["newest"].IsString());
+  CHECK(d["batches"].GetUint64() == 0);
+  CHECK(d["audit_id"].IsNull());
+  Out stats;
+  REQUIRE(lrs_stats(s.db, &stats.p, &stats.n) == LRS_OK);
+  CHECK(stats.json()["statements"].GetUint64() == 5);
+
+  const std::string apply = "{\"before\":\"" + before + "\",\"dry_run\":false}";
+  Out report;
+  REQUIRE(lrs_purge(s.db, apply.data(), LRS_NTS, &report.p, &report.n) == LRS_OK);
+  d = report.json();
+  CHECK(d["dry_run"].IsFalse());
+  CHECK(d["statements"].GetUint64() == 3);
+  CHECK(d["batches"].GetUint64() == 1);
+  CHECK(std::string(d["audit_id"].GetString()).size() == 36);
+  std::string text;
+  REQUIRE(lrs_export(s.db, nullptr, 0, Collect, &text, nullptr, nullptr) == LRS_OK);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+  CHECK(text.find("/old") == std::string::npos);
+  // A date means its midnight UTC; the output is optional.
+  REQUIRE(lrs_purge(s.db, "{\"before\":\"2000-01-01\",\"dry_run\":false}", LRS_NTS, nullptr,
+                    nullptr) == LRS_OK);
+  text.clear();
+  REQUIRE(lrs_export(s.db, nullptr, 0, Collect, &text, nullptr, nullptr) == LRS_OK);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+
+  // Bad parameters name the member; nothing is purged.
+  const char* bad[][2] = {{"{}", "params.before: required"},
+                          {"{\"before\":\"2024-01-01T00:00:00\"}", "params.before: must be"},
+                          {"{\"before\":\"soon\",\"dry_run\":false}", "params.before: must be"},
+                          {"{\"before\":\"2999-01-01\",\"dry_run\":\"no\"}", "params.dry_run"},
+                          {"{\"before\":\"2999-01-01\",\"bogus\":1}", "params.bogus"},
+                          {"[]", "params"}};
+  for (const auto& [p, msg] : bad) {
+    INFO(p);
+    Out o;
+    CHECK(lrs_purge(s.db, p, LRS_NTS, &o.p, &o.n) == LRS_INVALID_ARGUMENT);
+    CHECK(std::string(lrs_errmsg()).find(msg) != std::string::npos);
+    CHECK(o.p == nullptr);
+  }
+  CHECK(lrs_purge(nullptr, apply.data(), LRS_NTS, nullptr, nullptr) == LRS_MISUSE);
+  Out after;
+  REQUIRE(lrs_stats(s.db, &after.p, &after.n) == LRS_OK);
+  CHECK(after.json()["statements"].GetUint64() == 2);
 }
 
 TEST_CASE("C API: one handle used from many threads; messages stay per thread") {

@@ -142,6 +142,8 @@ PROTOTYPES = {
     "lrs_person_get": (c_int, [STORE_P, c_char_p, c_size_t, OUT, OUT_LEN]),
     "lrs_activity_get": (c_int, [STORE_P, c_char_p, c_size_t, OUT, OUT_LEN]),
     "lrs_erase_agent": (c_int, [STORE_P, c_char_p, c_size_t, OUT, OUT_LEN]),
+    "lrs_purge": (c_int, [STORE_P, c_char_p, c_size_t, OUT, OUT_LEN]),
+    "lrs_report": (c_int, [STORE_P, c_char_p, c_char_p, c_size_t, OUT, OUT_LEN]),
     "lrs_export": (c_int, [STORE_P, c_char_p, c_size_t, WRITE_FN, c_void_p, OUT, OUT_LEN]),
     "lrs_sync_open": (c_int, [STORE_P, c_char_p, c_size_t, LOG_FN, c_void_p,
                               ctypes.POINTER(SYNC_P)]),
@@ -575,6 +577,8 @@ class T03_Errors(StoreCase):
             "lrs_person_get": lambda: call(lib.lrs_person_get, None, *nts(ifi("ana"))),
             "lrs_activity_get": lambda: call(lib.lrs_activity_get, None, *nts("http://x.com/a")),
             "lrs_erase_agent": lambda: call(lib.lrs_erase_agent, None, *nts(ifi("ana"))),
+            "lrs_purge": lambda: call(lib.lrs_purge, None, *nts({"before": "2000-01-01"})),
+            "lrs_report": lambda: call(lib.lrs_report, None, b"statements", *nts({"by": "day"})),
             "lrs_sync_status": lambda: call(lib.lrs_sync_status, None),
             "lrs_sync_dlq_list": lambda: call(lib.lrs_sync_dlq_list, None, b"central", 0, 0),
             "lrs_server_info": lambda: call(lib.lrs_server_info, None),
@@ -1310,6 +1314,57 @@ class T07_Erase(StoreCase):
                          C["INVALID_ARGUMENT"])
 
 
+    def test_purge(self):
+        """lrs_purge: a dry run (the default) counts the statements stored before a time;
+        dry_run false deletes them and leaves one audit record; later ones stay."""
+        old = self.put_ok([statement("ana"), statement("bo", VERB_ATTEMPTED)])
+        time.sleep(0.005)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        before = now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
+        time.sleep(0.005)
+        new = self.put_ok(statement("ana", activity="http://example.com/activities/m2"))
+
+        r = call(lib.lrs_purge, self.db, *nts({"before": before}))
+        self.assertEqual(r.rc, OK, r)
+        rep = r.json()
+        self.assertTrue(rep["dry_run"], rep)
+        self.assertEqual(rep["before"], before)
+        self.assertEqual(rep["statements"], 2, rep)
+        self.assertGreater(rep["bytes"], 0)
+        self.assertLessEqual(iso_ms(rep["oldest"]), iso_ms(rep["newest"]))
+        self.assertLess(iso_ms(rep["newest"]), iso_ms(before))
+        self.assertEqual((rep["batches"], rep["audit_id"]), (0, None))
+        self.assertEqual(self.stats()["statements"], 3)
+
+        r = call(lib.lrs_purge, self.db, *sized({"before": before, "dry_run": False}))
+        self.assertEqual(r.rc, OK, r)
+        rep = r.json()
+        self.assertFalse(rep["dry_run"])
+        self.assertEqual((rep["statements"], rep["batches"]), (2, 1), rep)
+        uuid.UUID(rep["audit_id"])
+        for sid in old:
+            self.assertFails(self.get({"statementId": sid}), C["NOT_FOUND"])
+        self.assertEqual([s["id"] for s in self.query_all({})], new)
+        self.assertEqual([s["id"] for s in self.query_all({"agent": ifi("ana")})], new)
+        # A date is its midnight UTC: nothing that old is left.
+        rep = call(lib.lrs_purge, self.db, *nts({"before": "2001-02-03", "dry_run": False})).json()
+        self.assertEqual(rep["statements"], 0)
+        self.assertEqual(rep["before"], "2001-02-03T00:00:00.000Z")
+        self.assertEqual(lib.lrs_purge(self.db, *nts({"before": "2001-02-03"}), None, None), OK)
+
+        self.assertFails(call(lib.lrs_purge, self.db, None, 0), C["INVALID_ARGUMENT"],
+                         "params.before", "required")
+        self.assertFails(call(lib.lrs_purge, self.db, *nts({"before": "2024-01-01T00:00:00"})),
+                         C["INVALID_ARGUMENT"], "params.before", "time zone")
+        self.assertFails(call(lib.lrs_purge, self.db, *nts({"before": "2999-01-01",
+                                                            "dry_run": "false"})),
+                         C["INVALID_ARGUMENT"], "params.dry_run")
+        self.assertFails(call(lib.lrs_purge, self.db, *nts({"before": "2999-01-01",
+                                                            "dryRun": False})),
+                         C["INVALID_ARGUMENT"], "params.dryRun")
+        self.assertEqual(self.stats()["statements"], 1)  # the bad calls purged nothing
+
+
 # ===================================================================================
 # Export
 # ===================================================================================
@@ -1384,6 +1439,35 @@ class T08_Export(StoreCase):
 # ===================================================================================
 # Stats
 # ===================================================================================
+
+
+class T08b_Report(StoreCase):
+    def test_report(self):
+        """lrs_report: the aggregates answer per activity and per learner; parameters
+        as strings, numbers or objects; a bad one is named."""
+        course = {"contextActivities": {"parent": [{"id": "http://example.com/course"}]}}
+        self.put_ok([statement("ana", result={"score": {"scaled": 0.9}}, context=course),
+                     statement("bo", VERB_ATTEMPTED, context=course),
+                     statement("bo", result={"score": {"scaled": 0.5}}, context=course)])
+        r = call(lib.lrs_report, self.db, b"activity",
+                 *nts({"activity": "http://example.com/activities/m1"}))
+        self.assertEqual(r.rc, OK, r)
+        rep = r.json()
+        self.assertEqual((rep["statements"], rep["learners"], rep["completed"]), (3, 2, 2), rep)
+        self.assertAlmostEqual(rep["scores"]["mean"], 0.7)
+        r = call(lib.lrs_report, self.db, b"progress",
+                 *nts({"activity": "http://example.com/course", "agent": agent("bo"),
+                       "limit": 5}))
+        self.assertEqual(r.rc, OK, r)
+        rows = r.json()["learners"]
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["statements"], 2)
+        self.assertEqual(rows[0]["modules_completed"], 1)
+        self.assertFails(call(lib.lrs_report, self.db, b"statements", *nts({"by": "fortnight"})),
+                         C["INVALID_ARGUMENT"], "by:")
+        self.assertFails(call(lib.lrs_report, self.db, b"nope", *nts({})), C["NOT_FOUND"])
+        self.assertFails(call(lib.lrs_report, self.db, b"statements", *nts({"by": ["day"]})),
+                         C["INVALID_ARGUMENT"])
 
 
 class T09_Stats(StoreCase):
