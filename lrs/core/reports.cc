@@ -253,6 +253,20 @@ Status SumCells(Ctx& c, char kind, std::uint64_t term, Tally* out) {
   return bad;
 }
 
+// Statements per term over the request's days, from every cell of `kind`
+// (keys kind + term + day): the whole-store rankings.
+Status StatementsPerTerm(Ctx& c, char kind, std::unordered_map<std::uint64_t, std::int64_t>* per) {
+  return c.src->Scan(false, std::string(1, kind), std::string(1, kind) + std::string(12, '\xff'),
+                     [&](std::string_view k, std::string_view v) {
+                       if (k.size() != 13) return true;
+                       const std::uint32_t day = DecodeFixed32BE(k.data() + 9);
+                       if (day < c.req->d0 || day > c.req->d1) return true;
+                       Tally t;
+                       if (agg::DecodeTally(v, &t)) (*per)[DecodeFixed64BE(k.data() + 1)] += t.statements;
+                       return true;
+                     });
+}
+
 bool AllTime(const Request& r) {
   return r.d0 == 0 && r.d1 == std::numeric_limits<std::uint32_t>::max();
 }
@@ -620,16 +634,7 @@ Status StoreImpl::Report(std::string_view name, const Params& params, std::strin
             "or use by=day with activity)");
       const char kind = *req.by == "verb" ? 'V' : 'S';
       std::unordered_map<std::uint64_t, std::int64_t> per;
-      LRS_RETURN_IF_ERROR(c.src->Scan(false, std::string(1, kind), std::string(1, kind) + std::string(12, '\xff'),
-                                      [&](std::string_view k, std::string_view v) {
-                                        if (k.size() != 13) return true;
-                                        const std::uint32_t day = DecodeFixed32BE(k.data() + 9);
-                                        if (day < req.d0 || day > req.d1) return true;
-                                        Tally t;
-                                        if (agg::DecodeTally(v, &t))
-                                          per[DecodeFixed64BE(k.data() + 1)] += t.statements;
-                                        return true;
-                                      }));
+      LRS_RETURN_IF_ERROR(StatementsPerTerm(c, kind, &per));
       // Largest first; ties in IRI order (ids differ between stores).
       std::vector<std::pair<std::int64_t, std::string>> sorted;
       for (const auto& [id, n] : per) {
@@ -654,16 +659,7 @@ Status StoreImpl::Report(std::string_view name, const Params& params, std::strin
     } else {
       std::unordered_map<std::uint64_t, std::int64_t> per;
       for (char kind : {'S', 'W'}) {
-        LRS_RETURN_IF_ERROR(c.src->Scan(false, std::string(1, kind), std::string(1, kind) + std::string(12, '\xff'),
-                                        [&](std::string_view k, std::string_view v) {
-                                          if (k.size() != 13) return true;
-                                          const std::uint32_t day = DecodeFixed32BE(k.data() + 9);
-                                          if (day < req.d0 || day > req.d1) return true;
-                                          Tally t;
-                                          if (agg::DecodeTally(v, &t))
-                                            per[DecodeFixed64BE(k.data() + 1)] += t.statements;
-                                          return true;
-                                        }));
+        LRS_RETURN_IF_ERROR(StatementsPerTerm(c, kind, &per));
       }
       std::vector<std::pair<std::int64_t, std::uint64_t>> sorted;
       for (const auto& [id, n] : per) sorted.emplace_back(-n, id);

@@ -25,15 +25,18 @@ int Fail(std::ostream& err, const Status& s) {
   return 1;
 }
 
-// Opens `name`'s store directly (creating an empty one if it never stored
-// anything). Busy names the likely holder.
-Status OpenStore(const Config& config, const std::string& name, std::unique_ptr<Store>* out) {
+}  // namespace
+
+Status OpenStoreOffline(const Config& config, const std::string& name, std::string_view online,
+                        std::unique_ptr<Store>* out) {
+  const std::string hint = online.empty() ? std::string() : ", or use " + std::string(online);
   std::unique_ptr<auth::Registry> reg;
   auth::RegistryOptions ro;
   ro.authority_home_page = config.authority_home_page;
   Status s = auth::Registry::Open(config.data_dir, ro, &reg);
   if (s.code() == Status::Code::kBusy)
-    return Status::Busy(config.data_dir + " is in use (is lrs serve running on it? stop it first)");
+    return Status::Busy(config.data_dir + " is in use (is lrs serve running on it? stop it first" +
+                        hint + ")");
   LRS_RETURN_IF_ERROR(s);
   if (!reg->HasStore(name)) return Status::NotFound("store: no store named \"" + name + "\"");
   const std::string dir = reg->StoreDir(name);
@@ -45,11 +48,9 @@ Status OpenStore(const Config& config, const std::string& name, std::unique_ptr<
   s = Store::Open(o, dir, out);
   if (s.code() == Status::Code::kBusy)
     return Status::Busy("store \"" + name + "\" is in use (is lrs serve running on " +
-                        config.data_dir + "? stop it first)");
+                        config.data_dir + "? stop it first" + hint + ")");
   return s;
 }
-
-}  // namespace
 
 std::vector<std::string> SplitFieldList(const std::string& text) {
   std::vector<std::string> out;
@@ -85,7 +86,7 @@ int RunExport(const Config& config, const ExportArgs& args, std::ostream& out, s
   o.after = args.after;
   o.limit = args.limit;
   std::unique_ptr<Store> store;
-  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+  if (Status s = OpenStoreOffline(config, args.store, "", &store); !s.ok()) return Fail(err, s);
   std::ofstream file;
   std::ostream* sink = &out;
   if (!args.output.empty()) {
@@ -123,7 +124,7 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
   std::error_code ec;
   const auto total_bytes = std::filesystem::file_size(args.file, ec);
   std::unique_ptr<Store> store;
-  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+  if (Status s = OpenStoreOffline(config, args.store, "", &store); !s.ok()) return Fail(err, s);
 
   const bool tty = isatty(STDERR_FILENO) == 1 && &err == &std::cerr;
   std::uint64_t items = 0, stored = 0, present = 0, failed = 0, bytes = 0, with_stored = 0;
@@ -230,7 +231,7 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
 
 int RunErase(const Config& config, const EraseArgs& args, std::ostream& out, std::ostream& err) {
   std::unique_ptr<Store> store;
-  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+  if (Status s = OpenStoreOffline(config, args.store, "POST /admin/retention/erase", &store); !s.ok()) return Fail(err, s);
   if (!args.yes) {
     // What would go: the statements a related_agents query finds (those where
     // the agent appears other than as authority are erased).
@@ -263,7 +264,7 @@ int RunErase(const Config& config, const EraseArgs& args, std::ostream& out, std
 int RunAudit(const Config& config, const std::string& store_name, std::ostream& out,
              std::ostream& err) {
   std::unique_ptr<Store> store;
-  if (Status s = OpenStore(config, store_name, &store); !s.ok()) return Fail(err, s);
+  if (Status s = OpenStoreOffline(config, store_name, "", &store); !s.ok()) return Fail(err, s);
   std::vector<std::string> records;
   if (Status s = store->ListAudit(&records); !s.ok()) return Fail(err, s);
   for (const auto& r : records) out << r << "\n";

@@ -32,13 +32,24 @@
 #define LRS_DAEMON_EXPORT_CLI_H_
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lrs/daemon/config.h"
+#include "lrs/store.h"
 
 namespace lrs::daemon {
+
+// Opens store `name` of config.data_dir directly, for a command run while
+// `lrs serve` is stopped (creating an empty store if it never stored
+// anything). NotFound names an unknown store; Busy says a running lrs serve
+// likely holds it and, when `online` is not empty, the online way instead
+// ("POST /admin/retention/purge").
+Status OpenStoreOffline(const Config& config, const std::string& name, std::string_view online,
+                        std::unique_ptr<Store>* out);
 
 struct ExportArgs {
   std::string store = "default";

@@ -3,11 +3,10 @@
 #include "lrs/daemon/retention_cli.h"
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <memory>
 
-#include "lrs/auth/registry.h"
 #include "lrs/common/time.h"
+#include "lrs/daemon/export_cli.h"
 #include "lrs/store.h"
 
 namespace lrs::daemon {
@@ -16,31 +15,6 @@ namespace {
 int Fail(std::ostream& err, const Status& s) {
   err << "lrs: " << s.message() << "\n";
   return 1;
-}
-
-// Opens `name`'s store directly (as export_cli.cc does). Busy names the
-// likely holder.
-Status OpenStore(const Config& config, const std::string& name, std::unique_ptr<Store>* out) {
-  std::unique_ptr<auth::Registry> reg;
-  auth::RegistryOptions ro;
-  ro.authority_home_page = config.authority_home_page;
-  Status s = auth::Registry::Open(config.data_dir, ro, &reg);
-  if (s.code() == Status::Code::kBusy)
-    return Status::Busy(config.data_dir + " is in use (is lrs serve running on it? stop it " +
-                        "first, or use POST /admin/retention/purge)");
-  LRS_RETURN_IF_ERROR(s);
-  if (!reg->HasStore(name)) return Status::NotFound("store: no store named \"" + name + "\"");
-  const std::string dir = reg->StoreDir(name);
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
-  Options o = config.store;
-  o.create_if_missing = true;
-  s = Store::Open(o, dir, out);
-  if (s.code() == Status::Code::kBusy)
-    return Status::Busy("store \"" + name + "\" is in use (is lrs serve running on " +
-                        config.data_dir + "? stop it first, or use POST /admin/retention/purge)");
-  return s;
 }
 
 std::string At(std::int64_t ms) { return FormatIso8601Millis(ms * 1000); }
@@ -67,7 +41,7 @@ int RunPurge(const Config& config, const PurgeArgs& args, std::ostream& out, std
   }
   req.dry_run = !args.yes;
   std::unique_ptr<Store> store;
-  if (Status s = OpenStore(config, args.store, &store); !s.ok()) return Fail(err, s);
+  if (Status s = OpenStoreOffline(config, args.store, "POST /admin/retention/purge", &store); !s.ok()) return Fail(err, s);
   PurgeReport r;
   Status s = store->PurgeStatements(req, &r);
   const std::string before = At(req.before_ms);

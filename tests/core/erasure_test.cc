@@ -15,6 +15,7 @@
 #include "lrs/common/time.h"
 #include "lrs/core/store_impl.h"
 #include "lrs/json/json.h"
+#include "tests/support/query_util.h"
 #include "tests/support/test_util.h"
 
 namespace lrs {
@@ -66,23 +67,7 @@ std::string Ref(int n) {
 }
 std::string Registration() { return "\"context\":{\"registration\":\"" + std::string(kReg) + "\"}"; }
 
-Ids Run(TestStore& ts, StatementQuery q) {
-  StatementPage page;
-  Status s = ts->QueryStatements(q, &page);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  Ids all;
-  for (;;) {
-    for (const auto& st : page.statements) {
-      json::Document d;
-      REQUIRE(json::Parse(st, &d).ok());
-      all.emplace_back(d["id"].GetString());
-    }
-    if (page.more.empty()) return all;
-    std::string token = page.more;
-    REQUIRE(ts->More(token, &page).ok());
-  }
-}
+Ids Run(TestStore& ts, StatementQuery q) { return lrs::testing::QueryIds(ts.store.get(), std::move(q)); }
 
 bool Exists(TestStore& ts, const std::string& id, bool voided = false) {
   StatementGet g;

@@ -23,6 +23,7 @@
 #include "lrs/common/time.h"
 #include "lrs/core/store_impl.h"
 #include "lrs/json/json.h"
+#include "tests/support/query_util.h"
 #include "tests/support/test_util.h"
 
 namespace lrs {
@@ -76,23 +77,7 @@ std::string Registration() {
 
 core::StoreImpl* Impl(TestStore& ts) { return static_cast<core::StoreImpl*>(ts.store.get()); }
 
-Ids Run(TestStore& ts, StatementQuery q) {
-  StatementPage page;
-  Status s = ts->QueryStatements(q, &page);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  Ids all;
-  for (;;) {
-    for (const auto& st : page.statements) {
-      json::Document d;
-      REQUIRE(json::Parse(st, &d).ok());
-      all.emplace_back(d["id"].GetString());
-    }
-    if (page.more.empty()) return all;
-    std::string token = page.more;
-    REQUIRE(ts->More(token, &page).ok());
-  }
-}
+Ids Run(TestStore& ts, StatementQuery q) { return lrs::testing::QueryIds(ts.store.get(), std::move(q)); }
 
 Ids Of(std::initializer_list<int> ns) {
   Ids r;

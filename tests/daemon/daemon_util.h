@@ -8,11 +8,14 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "lrs/auth/secret.h"
+#include "lrs/daemon/cli.h"
 #include "lrs/daemon/daemon.h"
 #include "tests/support/test_util.h"
 
@@ -70,6 +73,19 @@ inline const char* kStatement =
     R"({"actor":{"mbox":"mailto:ana@example.com"},)"
     R"("verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},)"
     R"("object":{"id":"http://example.com/course/1"}})";
+
+// One `lrs` command run in process (RunCli) with no environment.
+struct Ran {
+  int rc;
+  std::string out, err;
+};
+
+inline Ran Cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  EnvLookup no_env = [](const char*) -> std::optional<std::string> { return std::nullopt; };
+  int rc = RunCli(args, out, err, no_env);
+  return {rc, out.str(), err.str()};
+}
 
 }  // namespace lrs::daemon::testing
 

@@ -17,17 +17,8 @@
 namespace lrs::daemon {
 namespace {
 
-struct Ran {
-  int rc;
-  std::string out, err;
-};
-
-Ran Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  EnvLookup no_env = [](const char*) -> std::optional<std::string> { return std::nullopt; };
-  int rc = RunCli(args, out, err, no_env);
-  return {rc, out.str(), err.str()};
-}
+using testing::Cli;
+using testing::Ran;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -335,9 +326,15 @@ TEST_CASE("CLI: importing 20,000 statements from a StatementResult keeps memory 
   // One statement and one batch in memory at a time: four times the
   // statements take no more memory, and much less than the file (about
   // 15 MB here, mostly what a new store costs, for a 40 MB file; reading
-  // the document whole would take more than the file's size).
+  // the document whole would take more than the file's size). Not under
+  // AddressSanitizer: its quarantine keeps freed memory from being reused,
+  // so the heap grows with what was ever allocated.
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("memory not measured under AddressSanitizer");
+#else
   CHECK(big_growth < small_growth + (std::size_t{4} << 20));
   CHECK(big_growth < big_size / 2);
+#endif
 }
 
 }  // namespace

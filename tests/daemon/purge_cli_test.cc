@@ -19,17 +19,8 @@
 namespace lrs::daemon {
 namespace {
 
-struct Ran {
-  int rc;
-  std::string out, err;
-};
-
-Ran Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  EnvLookup no_env = [](const char*) -> std::optional<std::string> { return std::nullopt; };
-  int rc = RunCli(args, out, err, no_env);
-  return {rc, out.str(), err.str()};
-}
+using testing::Cli;
+using testing::Ran;
 
 std::size_t Lines(const std::string& s) { return std::count(s.begin(), s.end(), '\n'); }
 
