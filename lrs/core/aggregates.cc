@@ -255,6 +255,71 @@ void Accumulate(const Contribution& c, const ResolvedTerms& t, std::int64_t stor
   }
 }
 
+void Deltas::Merge(const Deltas& d) {
+  for (const auto& [k, t] : d.cells) cells[k].Merge(t);
+  for (const auto& [k, t] : d.learners) learners[k].Merge(t);
+  for (const auto& k : d.unmarks) {
+    marks.erase(k);
+    unmarks.insert(k);
+  }
+  for (const auto& [k, v] : d.marks) {
+    marks.emplace(k, v);
+    unmarks.erase(k);
+  }
+}
+
+void EncodeDeltas(const Deltas& d, std::string* out) {
+  std::string buf;
+  for (const auto* m : {&d.cells, &d.learners}) {
+    PutVarint64(out, m->size());
+    for (const auto& [k, t] : *m) {
+      PutLengthPrefixed(out, k);
+      buf.clear();
+      EncodeTally(t, &buf);
+      PutLengthPrefixed(out, buf);
+    }
+  }
+  PutVarint64(out, d.marks.size());
+  for (const auto& [k, v] : d.marks) {
+    PutLengthPrefixed(out, k);
+    PutLengthPrefixed(out, v);
+  }
+  PutVarint64(out, d.unmarks.size());
+  for (const auto& k : d.unmarks) PutLengthPrefixed(out, k);
+}
+
+bool DecodeDeltas(std::string_view in, Deltas* d) {
+  for (auto* m : {&d->cells, &d->learners}) {
+    std::uint64_t n;
+    if (!GetVarint64(&in, &n)) return false;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::string_view k, v;
+      Tally t;
+      if (!GetLengthPrefixed(&in, &k) || !GetLengthPrefixed(&in, &v) || !DecodeTally(v, &t))
+        return false;
+      (*m)[std::string(k)].Merge(t);
+    }
+  }
+  // One record's deltas, merged in (a record's unmarks and marks never
+  // name the same key).
+  Deltas r;
+  std::uint64_t n;
+  if (!GetVarint64(&in, &n)) return false;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string_view k, v;
+    if (!GetLengthPrefixed(&in, &k) || !GetLengthPrefixed(&in, &v)) return false;
+    r.marks.emplace(std::string(k), std::string(v));
+  }
+  if (!GetVarint64(&in, &n)) return false;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string_view k;
+    if (!GetLengthPrefixed(&in, &k)) return false;
+    r.unmarks.emplace(k);
+  }
+  d->Merge(r);
+  return in.empty();
+}
+
 namespace {
 
 Status MergeInto(storage::WriteTxn& txn, Table table, const std::map<std::string, Tally>& m) {
@@ -285,6 +350,10 @@ Status MergeInto(storage::WriteTxn& txn, Table table, const std::map<std::string
 Status Apply(storage::WriteTxn& txn, const Deltas& d) {
   LRS_RETURN_IF_ERROR(MergeInto(txn, Table::kAgg, d.cells));
   LRS_RETURN_IF_ERROR(MergeInto(txn, Table::kAggLearners, d.learners));
+  for (const auto& key : d.unmarks) {
+    Status s = txn.Del(Table::kAgg, key);
+    if (!s.ok() && !s.IsNotFound()) return s;
+  }
   for (const auto& [key, value] : d.marks) {
     Status s = txn.Put(Table::kAgg, key, value, MDB_NOOVERWRITE);
     if (!s.ok() && !s.IsConflict()) return s;

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,8 +94,23 @@ struct Deltas {
   std::map<std::string, Tally> cells;     // agg keys
   std::map<std::string, Tally> learners;  // agg_learners keys
   std::map<std::string, std::string> marks;  // agg keys -> value (written if absent)
-  bool empty() const { return cells.empty() && learners.empty() && marks.empty(); }
+  std::set<std::string> unmarks;  // 'N' markers to delete (an erased agent's name)
+  bool empty() const { return cells.empty() && learners.empty() && marks.empty() && unmarks.empty(); }
+  std::size_t size() const { return cells.size() + learners.size() + marks.size() + unmarks.size(); }
+  // Adds `d`, which comes after: tallies merge; its unmarks delete markers,
+  // then its markers are added where absent.
+  void Merge(const Deltas& d);
+  void Clear() {
+    cells.clear();
+    learners.clear();
+    marks.clear();
+    unmarks.clear();
+  }
 };
+
+// The durable form of Deltas (table agg_pending).
+void EncodeDeltas(const Deltas& d, std::string* out);
+bool DecodeDeltas(std::string_view in, Deltas* d);
 
 // Term ids of a contribution's strings, resolved by the caller.
 struct ResolvedTerms {
@@ -108,7 +124,7 @@ void Accumulate(const Contribution& c, const ResolvedTerms& t, std::int64_t stor
                 Deltas* d);
 
 // Writes `d`: cells merged into what is stored (deleted when their
-// statement count reaches 0), markers put where absent.
+// statement count reaches 0), unmarks deleted, markers put where absent.
 Status Apply(storage::WriteTxn& txn, const Deltas& d);
 
 // Key builders (also used by the readers).

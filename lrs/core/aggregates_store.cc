@@ -52,6 +52,27 @@ Status StoreImpl::SubtractFromAggregates(GroupContext& ctx, storage::WriteTxn& t
   return Status::OK();
 }
 
+Status StoreImpl::UnmarkPendingAgg(storage::WriteTxn& txn, const std::string& marker) {
+  std::vector<std::pair<std::string, std::string>> rewrites;
+  {
+    storage::Cursor c;
+    LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kAggPending)));
+    MDB_val k, v;
+    Status s;
+    for (s = c.Get(&k, &v, MDB_FIRST); s.ok(); s = c.Get(&k, &v, MDB_NEXT)) {
+      agg::Deltas d;
+      if (!agg::DecodeDeltas(storage::View(v), &d)) return Status::Corruption("pending aggregate entry");
+      if (d.marks.erase(marker) == 0) continue;
+      std::string out;
+      agg::EncodeDeltas(d, &out);
+      rewrites.emplace_back(std::string(storage::View(k)), std::move(out));
+    }
+    if (!s.IsNotFound()) return s;
+  }  // the cursor closes before the writes
+  for (const auto& [key, value] : rewrites) LRS_RETURN_IF_ERROR(txn.Put(Table::kAggPending, key, value));
+  return Status::OK();
+}
+
 Status StoreImpl::PrepareAggregates() {
   std::string state;
   {
@@ -66,7 +87,13 @@ Status StoreImpl::PrepareAggregates() {
     if (state.empty()) return Status::OK();
     // Writes from now on are not counted: the cells go stale, and a later
     // open with aggregates on must build them again.
+    {
+      std::unique_lock<std::shared_mutex> l(agg_mu_);
+      agg_pending_.Clear();
+    }
     return RunWriteTxn([&](storage::WriteTxn& txn) {
+      LRS_RETURN_IF_ERROR(storage::FromMdb(
+          mdb_drop(txn.txn(), txn.dbi(Table::kAggPending), 0), "mdb_drop agg_pending"));
       return txn.Del(Table::kMeta, agg::kMetaAggState);
     });
   }
@@ -75,7 +102,13 @@ Status StoreImpl::PrepareAggregates() {
   // Build from every statement, in batches; each batch commits its cells,
   // and only the last one marks them complete, so an interrupted build
   // starts over at the next open.
+  {
+    std::unique_lock<std::shared_mutex> l(agg_mu_);
+    agg_pending_.Clear();
+  }
   LRS_RETURN_IF_ERROR(RunWriteTxn([&](storage::WriteTxn& txn) {
+    LRS_RETURN_IF_ERROR(storage::FromMdb(
+        mdb_drop(txn.txn(), txn.dbi(Table::kAggPending), 0), "mdb_drop agg_pending"));
     LRS_RETURN_IF_ERROR(
         storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kAgg), 0), "mdb_drop agg"));
     return storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kAggLearners), 0),

@@ -242,12 +242,17 @@ Status EraseAgentOp::Apply(GroupContext& ctx, storage::WriteTxn& txn) {
   LRS_RETURN_IF_ERROR(TermId(t, term_, &tid, &found));
   if (found) LRS_RETURN_IF_ERROR(erasure::DeleteDocuments(txn, tid, &report_.documents));
   if (found) {
-    // The aggregates' name of the agent (aggregates.h 'N' marker): its
-    // counts went with its statements above.
+    // The aggregates' name of the agent (aggregates.h 'N' marker), in the
+    // table and in the deltas not merged yet: its counts went with its
+    // statements above.
     std::string name_key(1, 'N');
     PutFixed64BE(&name_key, tid);
     s = txn.Del(Table::kAgg, name_key);
     if (!IgnoreNotFound(s)) return s;
+    if (store_->options().aggregates) {
+      LRS_RETURN_IF_ERROR(store_->UnmarkPendingAgg(txn, name_key));
+      ctx.agg.unmarks.insert(std::move(name_key));
+    }
   }
   report_.statements = deleted_.statements;
   report_.sync_records = deleted_.sync_records;

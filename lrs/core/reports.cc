@@ -221,6 +221,71 @@ class MemorySource final : public Source {
   const agg::Deltas& d_;
 };
 
+// The tables with the deltas not merged into them yet laid over them
+// (StoreImpl::PendingAgg): what the tables will hold after the next flush.
+// When a flush starts after `gen`, Scan fails and stale() is true: the
+// report reads again.
+class OverlaySource final : public Source {
+ public:
+  OverlaySource(const StoreImpl& store, std::uint64_t gen, Source& base)
+      : store_(store), gen_(gen), base_(base) {}
+  bool stale() const { return stale_; }
+
+  Status Scan(bool learners, const std::string& from, const std::string& to,
+              const ScanFn& fn) override {
+    if (!store_.PendingAgg(gen_, learners, from, to, &pending_)) {
+      stale_ = true;
+      return Status::Busy("reports: the aggregates moved during the read");
+    }
+    if (pending_.empty()) return base_.Scan(learners, from, to, fn);
+    std::size_t i = 0;
+    bool go = true;
+    Status bad;
+    std::string buf;
+    auto marker = [&](std::string_view k) {
+      return !learners && (k[0] == 'N' || k[0] == 'C' || k[0] == 'O');
+    };
+    // An entry only the overlay has.
+    auto alone = [&](const std::pair<std::string, std::string>& p) {
+      if (marker(p.first)) return p.first[0] == 'N' && p.second.empty() ? true : fn(p.first, p.second);
+      Tally t;
+      if (!agg::DecodeTally(p.second, &t)) {
+        bad = Status::Corruption("pending aggregate cell");
+        return false;
+      }
+      return t.statements <= 0 ? true : fn(p.first, p.second);
+    };
+    LRS_RETURN_IF_ERROR(base_.Scan(learners, from, to, [&](std::string_view k, std::string_view v) {
+      while (i < pending_.size() && std::string_view(pending_[i].first) < k)
+        if (!(go = alone(pending_[i++]))) return false;
+      if (i < pending_.size() && pending_[i].first == k) {
+        const auto& p = pending_[i++];
+        if (marker(k)) return go = k[0] == 'N' && p.second.empty() ? true : fn(k, v);
+        Tally t, d;
+        if (!agg::DecodeTally(v, &t) || !agg::DecodeTally(p.second, &d)) {
+          bad = Status::Corruption("aggregate cell");
+          return go = false;
+        }
+        t.Merge(d);
+        if (t.statements <= 0) return true;
+        buf.clear();
+        agg::EncodeTally(t, &buf);
+        return go = fn(k, buf);
+      }
+      return go = fn(k, v);
+    }));
+    while (go && i < pending_.size()) go = alone(pending_[i++]);
+    return bad;
+  }
+
+ private:
+  const StoreImpl& store_;
+  const std::uint64_t gen_;
+  Source& base_;
+  bool stale_ = false;
+  std::vector<std::pair<std::string, std::string>> pending_;
+};
+
 std::string Term8(char kind, std::uint64_t id) {
   std::string k(1, kind);
   PutFixed64BE(&k, id);
@@ -583,16 +648,8 @@ Status StoreImpl::Report(std::string_view name, const Params& params, std::strin
       if (id) members.insert(id);
   }
 
-  // Phase 2: the figures.
-  std::optional<storage::ReadTxn> txn(std::in_place);
-  LRS_RETURN_IF_ERROR(env_->BeginRead(&*txn));
-  TableSource table_src(*txn);
-  MemorySource mem_src(mem_cells);
-  Ctx c;
-  c.src = memory ? static_cast<Source*>(&mem_src) : &table_src;
-  c.req = &req;
-  if (req.filtered_learners && !memory) c.members = &members;
-
+  // Phase 2: the figures, read again from the start when a flush moved the
+  // pending aggregates into the tables meanwhile (OverlaySource::stale).
   rapidjson::StringBuffer sb;
   JsonWriter w(sb);
   std::vector<ActivityFigures> acts;  // activity, activities, objectives
@@ -605,145 +662,175 @@ Status StoreImpl::Report(std::string_view name, const Params& params, std::strin
   std::vector<LearnerRow> rows;
   std::int64_t modules = 0;
   std::vector<std::pair<std::string, std::int64_t>> counts;  // statements report
-
-  if (req.name == "statements") {
-    if (*req.by == "day") {
-      std::map<std::uint32_t, std::int64_t> per_day;
-      auto add = [&](char kind, std::uint64_t term) -> Status {
-        return c.src->Scan(false, agg::CellKey(kind, term, req.d0), agg::CellKey(kind, term, req.d1),
-                           [&](std::string_view k, std::string_view v) {
-                             Tally t;
-                             if (agg::DecodeTally(v, &t))
-                               per_day[DecodeFixed32BE(k.data() + k.size() - 4)] += t.statements;
-                             return true;
-                           });
-      };
-      if (req.activity) {
-        if (activity_id) {
-          LRS_RETURN_IF_ERROR(add('S', activity_id));
-          LRS_RETURN_IF_ERROR(add('W', activity_id));
-        }
-      } else {
-        LRS_RETURN_IF_ERROR(add('D', 0));
-      }
-      for (const auto& [day, n] : per_day) counts.emplace_back(DayString(day), n);
-    } else {
-      if (req.activity && !memory)
-        return Status::InvalidArgument(
-            "activity: by=verb counts the whole store (filter by registration, group or agent, "
-            "or use by=day with activity)");
-      const char kind = *req.by == "verb" ? 'V' : 'S';
-      std::unordered_map<std::uint64_t, std::int64_t> per;
-      LRS_RETURN_IF_ERROR(StatementsPerTerm(c, kind, &per));
-      // Largest first; ties in IRI order (ids differ between stores).
-      std::vector<std::pair<std::int64_t, std::string>> sorted;
-      for (const auto& [id, n] : per) {
-        std::string term;
-        LRS_RETURN_IF_ERROR(TermOf(c, id, &term));
-        sorted.emplace_back(-n, std::move(term));
-      }
-      std::sort(sorted.begin(), sorted.end());
-      if (sorted.size() > req.limit) sorted.resize(req.limit);
-      for (auto& [n, term] : sorted) counts.emplace_back(std::move(term), -n);
-    }
-  } else if (req.name == "activity") {
-    ActivityFigures f;
-    f.iri = *req.activity;
-    if (activity_id) LRS_RETURN_IF_ERROR(ComputeActivity(c, activity_id, &f));
-    f.iri = *req.activity;
-    acts.push_back(std::move(f));
-  } else if (req.name == "activities") {
-    std::vector<std::uint64_t> ids;
-    if (req.parent) {
-      if (parent_id) LRS_RETURN_IF_ERROR(Markers(c, Term8('C', parent_id), &ids));
-    } else {
-      std::unordered_map<std::uint64_t, std::int64_t> per;
-      for (char kind : {'S', 'W'}) {
-        LRS_RETURN_IF_ERROR(StatementsPerTerm(c, kind, &per));
-      }
-      std::vector<std::pair<std::int64_t, std::uint64_t>> sorted;
-      for (const auto& [id, n] : per) sorted.emplace_back(-n, id);
-      std::sort(sorted.begin(), sorted.end());
-      if (sorted.size() > req.limit) sorted.resize(req.limit);
-      for (const auto& [n, id] : sorted) ids.push_back(id);
-    }
-    for (std::uint64_t id : ids) {
-      ActivityFigures f;
-      LRS_RETURN_IF_ERROR(ComputeActivity(c, id, &f));
-      if (f.self.statements + f.within.statements == 0) continue;  // none in range
-      acts.push_back(std::move(f));
-    }
-    std::stable_sort(acts.begin(), acts.end(), [](const auto& a, const auto& b) {
-      return a.self.statements + a.within.statements > b.self.statements + b.within.statements;
-    });
-    if (acts.size() > req.limit) acts.resize(req.limit);
-  } else if (req.name == "progress") {
-    if (activity_id) {
-      std::unordered_map<std::uint64_t, Tally> ls, lw;
-      LRS_RETURN_IF_ERROR(Learners(c, 'S', activity_id, &ls));
-      LRS_RETURN_IF_ERROR(Learners(c, 'W', activity_id, &lw));
-      std::unordered_map<std::uint64_t, LearnerRow> by_actor;
-      for (const auto& [a, t] : ls) by_actor[a].course = t;
-      for (const auto& [a, t] : lw) by_actor[a].within = t;
-      std::vector<std::uint64_t> children;
-      LRS_RETURN_IF_ERROR(Markers(c, Term8('C', activity_id), &children));
-      modules = static_cast<std::int64_t>(children.size());
-      for (auto& [a, r] : by_actor) {
-        r.actor = a;
-        rows.push_back(std::move(r));
-      }
-      auto last = [](const LearnerRow& r) { return std::max(r.course.last_ms, r.within.last_ms); };
-      std::sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
-        return last(x) != last(y) ? last(x) > last(y) : x.actor < y.actor;
-      });
-      if (rows.size() > req.limit) rows.resize(req.limit);
-      // Modules completed, for the learners shown: a point lookup per
-      // learner and module without dates, else each module's rows in range.
-      for (std::uint64_t m : children) {
-        if (AllTime(req)) {
-          for (auto& r : rows) {
-            Tally t;
-            bool found;
-            LRS_RETURN_IF_ERROR(LearnerTotal(c, 's', m, r.actor, &t, &found));
-            if (found && (t.completed > 0 || t.passed > 0)) ++r.modules_completed;
+  for (int attempt = 0;; ++attempt) {
+    acts.clear();
+    rows.clear();
+    modules = 0;
+    counts.clear();
+    const std::uint64_t gen = memory ? 0 : AggGeneration();
+    storage::ReadTxn txn;
+    LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
+    TableSource table_src(txn);
+    OverlaySource overlay(*this, gen, table_src);
+    MemorySource mem_src(mem_cells);
+    Ctx c;
+    c.src = memory ? static_cast<Source*>(&mem_src) : &overlay;
+    c.req = &req;
+    if (req.filtered_learners && !memory) c.members = &members;
+    Status figures = [&]() -> Status {
+      if (req.name == "statements") {
+        if (*req.by == "day") {
+          std::map<std::uint32_t, std::int64_t> per_day;
+          auto add = [&](char kind, std::uint64_t term) -> Status {
+            return c.src->Scan(false, agg::CellKey(kind, term, req.d0), agg::CellKey(kind, term, req.d1),
+                               [&](std::string_view k, std::string_view v) {
+                                 Tally t;
+                                 if (agg::DecodeTally(v, &t))
+                                   per_day[DecodeFixed32BE(k.data() + k.size() - 4)] += t.statements;
+                                 return true;
+                               });
+          };
+          if (req.activity) {
+            if (activity_id) {
+              LRS_RETURN_IF_ERROR(add('S', activity_id));
+              LRS_RETURN_IF_ERROR(add('W', activity_id));
+            }
+          } else {
+            LRS_RETURN_IF_ERROR(add('D', 0));
           }
+          for (const auto& [day, n] : per_day) counts.emplace_back(DayString(day), n);
         } else {
-          std::unordered_map<std::uint64_t, Tally> lm;
-          LRS_RETURN_IF_ERROR(Learners(c, 'S', m, &lm));
-          for (auto& r : rows) {
-            auto it = lm.find(r.actor);
-            if (it != lm.end() && (it->second.completed > 0 || it->second.passed > 0))
-              ++r.modules_completed;
+          if (req.activity && !memory)
+            return Status::InvalidArgument(
+                "activity: by=verb counts the whole store (filter by registration, group or agent, "
+                "or use by=day with activity)");
+          const char kind = *req.by == "verb" ? 'V' : 'S';
+          std::unordered_map<std::uint64_t, std::int64_t> per;
+          LRS_RETURN_IF_ERROR(StatementsPerTerm(c, kind, &per));
+          // Largest first; ties in IRI order (ids differ between stores).
+          std::vector<std::pair<std::int64_t, std::string>> sorted;
+          for (const auto& [id, n] : per) {
+            std::string term;
+            LRS_RETURN_IF_ERROR(TermOf(c, id, &term));
+            sorted.emplace_back(-n, std::move(term));
           }
+          std::sort(sorted.begin(), sorted.end());
+          if (sorted.size() > req.limit) sorted.resize(req.limit);
+          for (auto& [n, term] : sorted) counts.emplace_back(std::move(term), -n);
+        }
+      } else if (req.name == "activity") {
+        ActivityFigures f;
+        f.iri = *req.activity;
+        if (activity_id) LRS_RETURN_IF_ERROR(ComputeActivity(c, activity_id, &f));
+        f.iri = *req.activity;
+        acts.push_back(std::move(f));
+      } else if (req.name == "activities") {
+        std::vector<std::uint64_t> ids;
+        if (req.parent) {
+          if (parent_id) LRS_RETURN_IF_ERROR(Markers(c, Term8('C', parent_id), &ids));
+        } else {
+          std::unordered_map<std::uint64_t, std::int64_t> per;
+          for (char kind : {'S', 'W'}) {
+            LRS_RETURN_IF_ERROR(StatementsPerTerm(c, kind, &per));
+          }
+          std::vector<std::pair<std::int64_t, std::uint64_t>> sorted;
+          for (const auto& [id, n] : per) sorted.emplace_back(-n, id);
+          std::sort(sorted.begin(), sorted.end());
+          if (sorted.size() > req.limit) sorted.resize(req.limit);
+          for (const auto& [n, id] : sorted) ids.push_back(id);
+        }
+        for (std::uint64_t id : ids) {
+          ActivityFigures f;
+          LRS_RETURN_IF_ERROR(ComputeActivity(c, id, &f));
+          if (f.self.statements + f.within.statements == 0) continue;  // none in range
+          acts.push_back(std::move(f));
+        }
+        std::stable_sort(acts.begin(), acts.end(), [](const auto& a, const auto& b) {
+          return a.self.statements + a.within.statements > b.self.statements + b.within.statements;
+        });
+        if (acts.size() > req.limit) acts.resize(req.limit);
+      } else if (req.name == "progress") {
+        if (activity_id) {
+          std::unordered_map<std::uint64_t, Tally> ls, lw;
+          LRS_RETURN_IF_ERROR(Learners(c, 'S', activity_id, &ls));
+          LRS_RETURN_IF_ERROR(Learners(c, 'W', activity_id, &lw));
+          std::unordered_map<std::uint64_t, LearnerRow> by_actor;
+          for (const auto& [a, t] : ls) by_actor[a].course = t;
+          for (const auto& [a, t] : lw) by_actor[a].within = t;
+          std::vector<std::uint64_t> children;
+          LRS_RETURN_IF_ERROR(Markers(c, Term8('C', activity_id), &children));
+          modules = static_cast<std::int64_t>(children.size());
+          // Most recently active first: the top `limit`, ordered by small
+          // keys (a row with its two tallies is half a kilobyte to move).
+          struct Order {
+            std::int64_t last;
+            std::uint64_t actor;
+            LearnerRow* row;
+          };
+          std::vector<Order> order;
+          order.reserve(by_actor.size());
+          for (auto& [a, r] : by_actor) {
+            r.actor = a;
+            order.push_back({std::max(r.course.last_ms, r.within.last_ms), a, &r});
+          }
+          const std::size_t shown = std::min<std::size_t>(order.size(), req.limit);
+          std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown),
+                            order.end(), [](const Order& x, const Order& y) {
+                              return x.last != y.last ? x.last > y.last : x.actor < y.actor;
+                            });
+          for (std::size_t i = 0; i < shown; ++i) rows.push_back(std::move(*order[i].row));
+          // Modules completed, for the learners shown: a point lookup per
+          // learner and module without dates, else each module's rows in range.
+          for (std::uint64_t m : children) {
+            if (AllTime(req)) {
+              for (auto& r : rows) {
+                Tally t;
+                bool found;
+                LRS_RETURN_IF_ERROR(LearnerTotal(c, 's', m, r.actor, &t, &found));
+                if (found && (t.completed > 0 || t.passed > 0)) ++r.modules_completed;
+              }
+            } else {
+              std::unordered_map<std::uint64_t, Tally> lm;
+              LRS_RETURN_IF_ERROR(Learners(c, 'S', m, &lm));
+              for (auto& r : rows) {
+                auto it = lm.find(r.actor);
+                if (it != lm.end() && (it->second.completed > 0 || it->second.passed > 0))
+                  ++r.modules_completed;
+              }
+            }
+          }
+          for (auto& r : rows) LRS_RETURN_IF_ERROR(TermOf(c, r.actor, &r.key));
+        }
+      } else if (req.name == "objectives") {
+        std::vector<std::uint64_t> ids;
+        LRS_RETURN_IF_ERROR(Markers(c, std::string(1, 'O'), &ids));
+        if (req.parent) {
+          std::vector<std::uint64_t> children;
+          if (parent_id) LRS_RETURN_IF_ERROR(Markers(c, Term8('C', parent_id), &children));
+          std::unordered_set<std::uint64_t> in(children.begin(), children.end());
+          std::erase_if(ids, [&](std::uint64_t id) { return !in.count(id); });
+        }
+        for (std::uint64_t id : ids) {
+          ActivityFigures f;
+          LRS_RETURN_IF_ERROR(ComputeActivity(c, id, &f));
+          if (f.self.statements == 0) continue;
+          // Mastery: best scaled score at least `mastery`, or passed.
+          std::unordered_map<std::uint64_t, Tally> ls;
+          LRS_RETURN_IF_ERROR(Learners(c, 'S', id, &ls));
+          const std::int64_t bar = std::llround(req.mastery * 1e6);
+          std::int64_t at = 0;
+          for (const auto& [a, t] : ls) at += t.passed > 0 || (t.HasBest() && t.scored > 0 && t.best_micro >= bar);
+          f.at_mastery = at;
+          acts.push_back(std::move(f));
+          if (acts.size() >= req.limit) break;
         }
       }
-      for (auto& r : rows) LRS_RETURN_IF_ERROR(TermOf(c, r.actor, &r.key));
-    }
-  } else if (req.name == "objectives") {
-    std::vector<std::uint64_t> ids;
-    LRS_RETURN_IF_ERROR(Markers(c, std::string(1, 'O'), &ids));
-    if (req.parent) {
-      std::vector<std::uint64_t> children;
-      if (parent_id) LRS_RETURN_IF_ERROR(Markers(c, Term8('C', parent_id), &children));
-      std::unordered_set<std::uint64_t> in(children.begin(), children.end());
-      std::erase_if(ids, [&](std::uint64_t id) { return !in.count(id); });
-    }
-    for (std::uint64_t id : ids) {
-      ActivityFigures f;
-      LRS_RETURN_IF_ERROR(ComputeActivity(c, id, &f));
-      if (f.self.statements == 0) continue;
-      // Mastery: best scaled score at least `mastery`, or passed.
-      std::unordered_map<std::uint64_t, Tally> ls;
-      LRS_RETURN_IF_ERROR(Learners(c, 'S', id, &ls));
-      const std::int64_t bar = std::llround(req.mastery * 1e6);
-      std::int64_t at = 0;
-      for (const auto& [a, t] : ls) at += t.passed > 0 || (t.HasBest() && t.scored > 0 && t.best_micro >= bar);
-      f.at_mastery = at;
-      acts.push_back(std::move(f));
-      if (acts.size() >= req.limit) break;
-    }
+      return Status::OK();
+    }();
+    if (figures.ok()) break;
+    if (!overlay.stale() || attempt >= 100) return figures;
   }
-  txn.reset();  // end of phase 2
+  // end of phase 2
 
   // Phase 3: display names from the activities and agents catalogs.
   std::unordered_map<std::string, Display> names;  // by term string

@@ -4,6 +4,8 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstring>
 
 #include "lrs/common/coding.h"
@@ -82,6 +84,10 @@ StoreImpl::~StoreImpl() {
   {
     std::shared_lock<std::shared_mutex> l(mem_.mu());
     pending = mem_.statements() + mem_.terms().size() + mem_.catalog().size();
+  }
+  {
+    std::shared_lock<std::shared_mutex> l(agg_mu_);
+    pending += agg_pending_.size();
   }
   if (pending > 0) (void)FlushIndexBuffer();
   if (options_.sync) (void)env_->Sync(true);
@@ -250,7 +256,14 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
     ctx.time_index_written = ctx.stored_ms == last_time_index_ms_;
     LRS_RETURN_IF_ERROR(ApplyGroup(group, txn, ctx, &op_status, &redo));
     if (redo) return Status::Busy("redo the group without a failed op");
-    if (options_.aggregates && !ctx.agg.empty()) LRS_RETURN_IF_ERROR(agg::Apply(txn, ctx.agg));
+    if (options_.aggregates && !ctx.agg.empty()) {
+      // Durable with the statements; merged into the tables by the next
+      // FlushIndexBuffer.
+      std::string rec;
+      agg::EncodeDeltas(ctx.agg, &rec);
+      LRS_RETURN_IF_ERROR(
+          txn.Put(Table::kAggPending, Fixed64BE(agg_pending_next_), rec, MDB_APPEND));
+    }
     if ((!ctx.postings.empty() || !ctx.catalog.empty()) && ctx.first_seq != 0) {
       // The group's index entries, durable with its statements (MemIndex).
       std::string pending;
@@ -274,6 +287,13 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       last_time_index_ms_ = ctx.stored_ms;
     }
     last_seq_committed_.store(next_seq_ - 1);
+    std::size_t agg_pending = 0;
+    if (options_.aggregates && !ctx.agg.empty()) {
+      ++agg_pending_next_;
+      std::unique_lock<std::shared_mutex> l(agg_mu_);
+      agg_pending_.Merge(ctx.agg);
+      agg_pending = agg_pending_.size();
+    }
     {
       // Publish the group's index entries; from here queries see it.
       std::unique_lock<std::shared_mutex> l(mem_.mu());
@@ -300,6 +320,11 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
       std::lock_guard<std::mutex> l(listener_mu_);
       if (commit_listener_) commit_listener_();
     }
+    if (agg_pending >= kAggPendingEntries && mem_.statements() < options_.index_buffer_statements) {
+      // Memory bound of the pending aggregates (about 350 bytes an entry);
+      // failing leaves them pending, as below.
+      (void)FlushAggregates();
+    }
     if (mem_.statements() >= options_.index_buffer_statements) {
       // The group's own writes are durable already; a failed flush leaves
       // the buffer as it is and is retried after the next commit.
@@ -309,8 +334,76 @@ Status StoreImpl::CommitGroup(std::vector<Writer*>& group) {
   }
 }
 
+std::uint64_t StoreImpl::AggGeneration() const {
+  for (;;) {
+    {
+      std::shared_lock<std::shared_mutex> l(agg_mu_);
+      if (agg_gen_ % 2 == 0) return agg_gen_;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+bool StoreImpl::PendingAgg(std::uint64_t gen, bool learners, const std::string& from,
+                           const std::string& to,
+                           std::vector<std::pair<std::string, std::string>>* out) const {
+  out->clear();
+  std::shared_lock<std::shared_mutex> l(agg_mu_);
+  if (agg_gen_ != gen) return false;
+  std::string buf;
+  const auto& m = learners ? agg_pending_.learners : agg_pending_.cells;
+  for (auto it = m.lower_bound(from); it != m.end() && it->first <= to; ++it) {
+    buf.clear();
+    agg::EncodeTally(it->second, &buf);
+    out->emplace_back(it->first, buf);
+  }
+  if (!learners) {
+    for (auto it = agg_pending_.marks.lower_bound(from);
+         it != agg_pending_.marks.end() && it->first <= to; ++it)
+      out->emplace_back(it->first, it->second);
+    // A deleted 'N' marker: an empty value (a name never is).
+    for (auto it = agg_pending_.unmarks.lower_bound(from);
+         it != agg_pending_.unmarks.end() && *it <= to; ++it)
+      out->emplace_back(*it, std::string());
+    // Cells and markers have distinct leading bytes: one sort keeps both.
+    std::sort(out->begin(), out->end());
+  }
+  return true;
+}
+
+bool StoreImpl::BeginAggFlush() {
+  // Reports see agg_gen_ odd from here until EndAggFlush (AggGeneration).
+  std::unique_lock<std::shared_mutex> l(agg_mu_);
+  if (agg_pending_.empty()) return false;
+  ++agg_gen_;
+  return true;
+}
+
+Status StoreImpl::MoveAggregates(storage::WriteTxn& txn) {
+  // agg_pending_ changes only in the leader, which is here.
+  LRS_RETURN_IF_ERROR(agg::Apply(txn, agg_pending_));
+  return storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kAggPending), 0),
+                          "mdb_drop agg_pending");
+}
+
+void StoreImpl::EndAggFlush(bool committed) {
+  std::unique_lock<std::shared_mutex> l(agg_mu_);
+  if (committed) agg_pending_.Clear();
+  ++agg_gen_;
+}
+
+Status StoreImpl::FlushAggregates() {
+  if (!BeginAggFlush()) return Status::OK();
+  Status s = RunWriteTxn([&](storage::WriteTxn& txn) { return MoveAggregates(txn); });
+  EndAggFlush(s.ok());
+  return s;
+}
+
 Status StoreImpl::FlushIndexBuffer() {
+  // The pending aggregates move with the indexes.
+  const bool agg = BeginAggFlush();
   Status s = RunWriteTxn([&](storage::WriteTxn& txn) {
+    if (agg) LRS_RETURN_IF_ERROR(MoveAggregates(txn));
     // Postings, ids and terms in key order: each page is touched once.
     std::vector<const std::pair<const std::uint64_t, std::vector<std::uint64_t>>*> keys;
     for (const auto& kv : mem_.postings()) keys.push_back(&kv);
@@ -349,6 +442,7 @@ Status StoreImpl::FlushIndexBuffer() {
         storage::FromMdb(mdb_drop(txn.txn(), txn.dbi(Table::kPending), 0), "mdb_drop"));
     return txn.Put(Table::kMeta, kMetaMergedUpto, Fixed64BE(next_seq_ - 1));
   });
+  if (agg) EndAggFlush(s.ok());
   if (!s.ok()) return s;
   std::unique_lock<std::shared_mutex> l(mem_.mu());
   mem_.Clear();
@@ -386,6 +480,18 @@ Status StoreImpl::RebuildIndexBuffer() {
   }
   if (!s.IsNotFound()) return s;
   mem_.SetVisible(next_seq_ - 1, count);
+
+  // The aggregate deltas not yet merged into their tables.
+  std::unique_lock<std::shared_mutex> al(agg_mu_);
+  agg_pending_.Clear();
+  agg_pending_next_ = 1;
+  LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kAggPending)));
+  for (s = c.Get(&key, &val, MDB_FIRST); s.ok(); s = c.Get(&key, &val, MDB_NEXT)) {
+    if (key.mv_size != 8 || !agg::DecodeDeltas(storage::View(val), &agg_pending_))
+      return Status::Corruption("pending aggregate entry");
+    agg_pending_next_ = DecodeFixed64BE(static_cast<const char*>(key.mv_data)) + 1;
+  }
+  if (!s.IsNotFound()) return s;
   return Status::OK();
 }
 

@@ -241,11 +241,35 @@ class StoreImpl final : public Store {
   Status RunWriteTxn(const std::function<Status(storage::WriteTxn&)>& fn);
   // Merges the index buffer into the LMDB indexes. REQUIRES: leader.
   Status FlushIndexBuffer();
+  // Merges the pending aggregates (agg_pending_) into their tables, alone;
+  // FlushIndexBuffer does it too. REQUIRES: leader.
+  Status FlushAggregates();
+  bool BeginAggFlush();
+  Status MoveAggregates(storage::WriteTxn& txn);
+  void EndAggFlush(bool committed);
+  // Pending aggregate entries that trigger FlushAggregates.
+  static constexpr std::size_t kAggPendingEntries = 32768;
   Status RebuildIndexBuffer();
   // Brings the aggregates in line with Options::aggregates at open: builds
   // them from every statement when they are wanted and incomplete; marks
   // them incomplete when they are not wanted (aggregates.cc, reports.cc).
   Status PrepareAggregates();
+
+ public:
+  // Deletes 'N' marker `marker` from the pending aggregate records (an
+  // erased agent's name). REQUIRES: leader.
+  Status UnmarkPendingAgg(storage::WriteTxn& txn, const std::string& marker);
+  // For reports (reports.cc). The generation to read the aggregates at:
+  // waits out a running flush. Take it before opening the read transaction.
+  std::uint64_t AggGeneration() const;
+  // The pending deltas with keys in [from, to] (learner cells, or cells and
+  // markers), values encoded as stored, in key order (a deleted 'N' marker
+  // has an empty value); false (and nothing) when a flush started since
+  // generation `gen`: the read must start over.
+  bool PendingAgg(std::uint64_t gen, bool learners, const std::string& from, const std::string& to,
+                  std::vector<std::pair<std::string, std::string>>* out) const;
+
+ private:
 
   const Options options_;
   Clock* const clock_;
@@ -260,6 +284,17 @@ class StoreImpl final : public Store {
   std::deque<Writer*> writers_;  // GUARDED_BY(mu_)
 
   MemIndex mem_;
+
+  // Aggregate deltas committed (each commit's in one agg_pending record,
+  // written sequentially) but not yet merged into the agg and agg_learners
+  // tables: FlushIndexBuffer merges them there in key order, touching each
+  // page once, where merging per commit would rewrite a dozen scattered
+  // pages per statement. Reports overlay them on the tables (reports.cc).
+  // agg_gen_ is a sequence lock: odd while a flush moves them.
+  mutable std::shared_mutex agg_mu_;
+  agg::Deltas agg_pending_;             // GUARDED_BY(agg_mu_)
+  std::uint64_t agg_gen_ = 0;           // GUARDED_BY(agg_mu_)
+  std::uint64_t agg_pending_next_ = 1;  // next agg_pending key; leader only
 
   // Committed counters; written by the leader only.
   std::uint64_t next_seq_ = 1;

@@ -45,6 +45,7 @@ constexpr TableSpec kTables[] = {
     {"audit", 0},
     {"agg", 0},
     {"agg_learners", 0},
+    {"agg_pending", 0},
 };
 static_assert(sizeof(kTables) / sizeof(kTables[0]) == static_cast<int>(Table::kCount));
 

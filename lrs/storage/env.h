@@ -50,6 +50,7 @@ enum class Table : int {
   kAudit,         // counter (8) -> audit record of a destructive operation (JSON)
   kAgg,           // reporting cells and markers (lrs/core/aggregates.h)
   kAggLearners,   // reporting cells per learner (lrs/core/aggregates.h)
+  kAggPending,    // counter (8) -> aggregate deltas of a commit, not yet in agg/agg_learners
   kCount
 };
 
