@@ -155,6 +155,8 @@ Status NewHubSpotConnector(const ConnectorContext& ctx, std::unique_ptr<Connecto
 Status NewSalesforceConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 Status NewMarketoConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 Status NewSegmentConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
+// NotSupported in a build without librdkafka (LRS_WITH_KAFKA).
+Status NewKafkaConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 
 // What the factories share: creates a C and checks its settings (C::Init),
 // prefixing errors with the destination's name.

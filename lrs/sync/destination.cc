@@ -9,7 +9,7 @@ namespace lrs::sync {
 namespace {
 
 constexpr const char* kTypes[] = {"xapi", "webhook", "hubspot", "salesforce", "marketo",
-                                  "segment"};
+                                  "segment", "kafka"};
 
 bool ValidName(std::string_view n) {
   if (n.empty() || n.size() > 64) return false;
