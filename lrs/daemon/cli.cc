@@ -284,6 +284,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         ->required();
     imp->add_option("--store", im.store, "Store (default: default)");
     imp->add_option("--batch", im.batch, "Statements per commit (default 500)");
+    imp->add_flag("--progress", im.progress,
+                  "Draw the progress bar even when stderr is not a terminal (it is on a terminal)");
 
     EraseArgs er;
     CLI::App* erase = app.add_subcommand(

@@ -126,7 +126,7 @@ int RunImport(const Config& config, const ImportArgs& args, std::ostream& out, s
   std::unique_ptr<Store> store;
   if (Status s = OpenStoreOffline(config, args.store, "", &store); !s.ok()) return Fail(err, s);
 
-  const bool tty = isatty(STDERR_FILENO) == 1 && &err == &std::cerr;
+  const bool tty = args.progress || (isatty(STDERR_FILENO) == 1 && &err == &std::cerr);
   std::uint64_t items = 0, stored = 0, present = 0, failed = 0, bytes = 0, with_stored = 0;
   std::vector<std::string> errors;  // the first few failures, by line or index
   auto count = [&]() -> std::uint64_t {

@@ -63,6 +63,7 @@ struct ImportArgs {
   std::string store = "default";
   std::string file;
   std::size_t batch = 500;
+  bool progress = false;  // draw the progress bar also when stderr is not a terminal
 };
 
 struct EraseArgs {

@@ -48,8 +48,11 @@ TEST_CASE("CLI: import NDJSON idempotently, report bad lines, export NDJSON and 
     f << R"({"actor":{"mbox":"x"},"verb":{"id":"http://x/v"},"object":{"id":"http://x/o"}})"
       << "\n";                                         // line 33: invalid
   }
-  Ran r = Cli({"import", dump, "--data", data, "--batch", "7"});
+  Ran r = Cli({"import", dump, "--data", data, "--batch", "7", "--progress"});
   CHECK(r.rc == 1);  // some lines failed
+  // The progress bar (drawn on a terminal, or with --progress), ending full.
+  CHECK(r.err.find("\r[##############################] 100%  ") != std::string::npos);
+  CHECK(r.err.find(" read, 30 stored, 0 present, 2 failed\n") != std::string::npos);
   CHECK(r.out.find("33 lines, 30 stored, 0 already present, 2 failed") != std::string::npos);
   CHECK(r.err.find("line 32:") != std::string::npos);
   CHECK(r.err.find("line 33: actor.mbox") != std::string::npos);
@@ -334,6 +337,21 @@ TEST_CASE("CLI: importing 20,000 statements from a StatementResult keeps memory 
 #else
   CHECK(big_growth < small_growth + (std::size_t{4} << 20));
   CHECK(big_growth < big_size / 2);
+#endif
+
+  // Exporting them back is flat too: one page of statements at a time.
+  const std::size_t small_export =
+      PeakHeapGrowth({"export", "--data", dir.path() + "/a", "--output", dir.path() + "/a.ndjson"}, &r);
+  CHECK(r.rc == 0);
+  const std::size_t big_export =
+      PeakHeapGrowth({"export", "--data", dir.path() + "/b", "--output", dir.path() + "/b.ndjson"}, &r);
+  CHECK(r.rc == 0);
+  CHECK(Lines(ReadFile(dir.path() + "/b.ndjson")) == 20000);
+  INFO("export heap growth: " << small_export << " bytes for 5,000 statements, " << big_export
+                              << " for 20,000");
+#if !defined(__SANITIZE_ADDRESS__)
+  CHECK(big_export < small_export + (std::size_t{4} << 20));
+  CHECK(big_export < big_size / 4);
 #endif
 }
 
