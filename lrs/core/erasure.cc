@@ -65,12 +65,9 @@ class ErasePrescan final : public erasure::AttachmentUse {
   // Searches statements 1..last (in `t`, a snapshot) for `hashes`.
   Status Scan(const AnyTxn& t, std::set<std::string> hashes) {
     if (hashes.empty()) return Status::OK();
-    storage::Cursor c;
-    LRS_RETURN_IF_ERROR(c.Open(t.txn(), t.dbi(Table::kStatements)));
-    MDB_val k, v;
-    Status s = c.Get(&k, &v, MDB_LAST);
-    if (!s.ok()) return IgnoreNotFound(s) ? Status::OK() : s;
-    const std::uint64_t last = DecodeFixed64BE(static_cast<const char*>(k.mv_data));
+    std::uint64_t last;
+    LRS_RETURN_IF_ERROR(storage::LastFixed64Key(t.txn(), t.dbi(Table::kStatements), &last));
+    if (last == 0) return Status::OK();  // no statements
     LRS_RETURN_IF_ERROR(Uses(t, 1, last, hashes, &uses_));
     scanned_upto_ = last;
     prescanned_ = std::move(hashes);

@@ -208,15 +208,9 @@ Status DeleteSyncEntries(storage::WriteTxn& txn, const std::set<std::uint64_t>& 
 // Key: a big-endian counter, so records list oldest first.
 Status PutAuditRecord(storage::WriteTxn& txn, std::string_view record, std::uint64_t* key) {
   if (*key != 0) return txn.Put(Table::kAudit, Fixed64BE(*key), record);
-  std::uint64_t n = 1;
-  {
-    storage::Cursor c;
-    LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kAudit)));
-    MDB_val k, v;
-    Status s = c.Get(&k, &v, MDB_LAST);
-    if (s.ok() && k.mv_size == 8) n = DecodeFixed64BE(static_cast<const char*>(k.mv_data)) + 1;
-    else if (!IgnoreNotFound(s)) return s;
-  }  // the cursor closes before the write
+  std::uint64_t n;
+  LRS_RETURN_IF_ERROR(storage::LastFixed64Key(txn.txn(), txn.dbi(Table::kAudit), &n));
+  ++n;
   LRS_RETURN_IF_ERROR(txn.Put(Table::kAudit, Fixed64BE(n), record, MDB_APPEND));
   *key = n;
   return Status::OK();

@@ -99,14 +99,7 @@ class PurgeAttachments final : public erasure::AttachmentUse {
     LRS_RETURN_IF_ERROR(storage::FromMdb(
         mdb_stat(rtxn.txn(), rtxn.dbi(Table::kAttachments), &st), "mdb_stat(attachments)"));
     std::uint64_t last = 0;
-    {
-      storage::Cursor c;
-      LRS_RETURN_IF_ERROR(c.Open(rtxn.txn(), rtxn.dbi(Table::kStatements)));
-      MDB_val k, v;
-      Status s = c.Get(&k, &v, MDB_LAST);
-      if (s.ok()) last = DecodeFixed64BE(static_cast<const char*>(k.mv_data));
-      else if (!s.IsNotFound()) return s;
-    }
+    LRS_RETURN_IF_ERROR(storage::LastFixed64Key(rtxn.txn(), rtxn.dbi(Table::kStatements), &last));
     scanned_upto_ = last;
     if (st.ms_entries == 0) return Status::OK();  // no payloads: nothing to track
 

@@ -510,14 +510,7 @@ Status StoreImpl::QueryStatements(const StatementQuery& q, StatementPage* page) 
   LRS_RETURN_IF_ERROR(env_->BeginRead(&txn));
   // The snapshot's newest statement bounds this query and all its pages.
   std::uint64_t last_seq = 0;
-  {
-    storage::Cursor c;
-    LRS_RETURN_IF_ERROR(c.Open(txn.txn(), txn.dbi(Table::kStatements)));
-    MDB_val k, v;
-    Status s = c.Get(&k, &v, MDB_LAST);
-    if (s.ok()) last_seq = DecodeFixed64BE(static_cast<const char*>(k.mv_data));
-    else if (!s.IsNotFound()) return s;
-  }
+  LRS_RETURN_IF_ERROR(storage::LastFixed64Key(txn.txn(), txn.dbi(Table::kStatements), &last_seq));
   last_seq = std::min(last_seq, mem_.visible_seq());
   page->consistent_through_ms = std::max(NowMs(), last_stored_ms_.load());
   Plan plan;

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "lrs/common/coding.h"
+
 namespace lrs::storage {
 namespace {
 
@@ -153,6 +155,26 @@ Status Cursor::Get(MDB_val* key, MDB_val* value, MDB_cursor_op op) {
   int rc = mdb_cursor_get(c_, key, value, op);
   if (rc == MDB_NOTFOUND) return Status::NotFound("");
   return FromMdb(rc, "mdb_cursor_get");
+}
+
+Status LastFixed64Key(MDB_txn* txn, MDB_dbi dbi, std::uint64_t* out) {
+  *out = 0;
+  MDB_cursor* c = nullptr;
+  LRS_RETURN_IF_ERROR(FromMdb(mdb_cursor_open(txn, dbi, &c), "mdb_cursor_open"));
+  MDB_val k, v;
+  const int rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+  Status s;
+  if (rc == MDB_SUCCESS) {
+    if (k.mv_size == 8) {
+      *out = DecodeFixed64BE(static_cast<const char*>(k.mv_data));
+    } else {
+      s = Status::Corruption("a key that should be 8 bytes long");
+    }
+  } else if (rc != MDB_NOTFOUND) {
+    s = FromMdb(rc, "mdb_cursor_get");
+  }
+  mdb_cursor_close(c);
+  return s;
 }
 
 // ---- Env --------------------------------------------------------------------

@@ -129,6 +129,11 @@ class WriteTxn {
   MDB_txn* txn_ = nullptr;
 };
 
+// The last key of table `dbi` read as an 8-byte big-endian number (a seq,
+// a counter); 0 when the table is empty. Corruption when that key is not 8
+// bytes long.
+Status LastFixed64Key(MDB_txn* txn, MDB_dbi dbi, std::uint64_t* out);
+
 // RAII cursor over one table of a transaction. REQUIRES: destroyed before
 // its transaction ends when that is a write transaction (LMDB frees write
 // cursors at commit/abort).
