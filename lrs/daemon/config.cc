@@ -313,6 +313,15 @@ Status SyncDestinations(const Config& c, std::map<std::string, std::string>* by_
         v.RemoveMember("store");
       }
     }
+    // Kafka: one topic per store. "{store}" in a topic is the store's
+    // name; without a topic the store's statements go to "xapi.<store>".
+    if (v.IsObject() && json::StringOr(v, "type") == "kafka") {
+      std::string topic(json::StringOr(v, "topic", "xapi.{store}"));
+      for (std::size_t p; (p = topic.find("{store}")) != std::string::npos;)
+        topic.replace(p, 7, store);
+      v.RemoveMember("topic");
+      v.AddMember("topic", json::StringValue(topic, d.GetAllocator()), d.GetAllocator());
+    }
     json::Document& g = groups[store];
     if (!g.IsArray()) g.SetArray();
     g.PushBack(json::Value(v, g.GetAllocator()), g.GetAllocator());

@@ -106,9 +106,10 @@ Status NewConnector(std::string_view type, const ConnectorContext& ctx,
   if (type == "webhook") return NewWebhookConnector(ctx, out);
   if (type == "segment") return NewSegmentConnector(ctx, out);
   if (type == "kafka") return NewKafkaConnector(ctx, out);
+  if (type == "clickhouse") return NewClickHouseConnector(ctx, out);
   if (type == "salesforce") return NewSalesforceConnector(ctx, out);
   return Status::InvalidArgument("type: unknown destination type \"" + std::string(type) +
-                                 "\" (xapi, webhook, hubspot, salesforce, marketo, segment, kafka)");
+                                 "\" (xapi, webhook, hubspot, salesforce, marketo, segment, kafka, clickhouse)");
 }
 
 std::string DescribeResponse(const HttpResponse& r) {

@@ -157,6 +157,11 @@ Status NewMarketoConnector(const ConnectorContext& ctx, std::unique_ptr<Connecto
 Status NewSegmentConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 // NotSupported in a build without librdkafka (LRS_WITH_KAFKA).
 Status NewKafkaConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
+Status NewClickHouseConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
+// The clickhouse connector's row for a stored statement (one JSON object of
+// the columns of scripts/clickhouse/xapi_statements.sql), with `learner` as
+// actor_id. False when `statement` is not a JSON object.
+bool FlattenStatement(std::string_view statement, const std::string& learner, std::string* row);
 
 // What the factories share: creates a C and checks its settings (C::Init),
 // prefixing errors with the destination's name.
@@ -176,7 +181,7 @@ void RegisterConnector(const std::string& type, ConnectorFactory factory);
 bool IsRegisteredConnector(std::string_view type);
 
 // The connector for `type` ("xapi", "webhook", "hubspot", "salesforce",
-// "marketo", "segment", or a registered type).
+// "marketo", "segment", "kafka", "clickhouse", or a registered type).
 Status NewConnector(std::string_view type, const ConnectorContext& ctx,
                     std::unique_ptr<Connector>* out);
 

@@ -9,7 +9,7 @@ namespace lrs::sync {
 namespace {
 
 constexpr const char* kTypes[] = {"xapi", "webhook", "hubspot", "salesforce", "marketo",
-                                  "segment", "kafka"};
+                                  "segment", "kafka", "clickhouse"};
 
 bool ValidName(std::string_view n) {
   if (n.empty() || n.size() > 64) return false;
@@ -55,10 +55,13 @@ Status ParseOne(const json::Value& v, Destination* d) {
   known = known || IsRegisteredConnector(d->type);
   if (!known)
     return Status::InvalidArgument(
-        "type: must be one of xapi, webhook, hubspot, salesforce, marketo, segment");
-  // Upstream LRSs receive whole statements (both categories); every other
-  // destination is marketing-facing: engagement data only by default.
-  d->categories = d->type == "xapi" ? (kEducation | kEngagement) : kEngagement;
+        "type: must be one of xapi, webhook, hubspot, salesforce, marketo, segment, kafka, "
+        "clickhouse");
+  // Upstream LRSs and the analytics pipeline (Kafka, ClickHouse) receive
+  // whole statements (both categories); every other destination is
+  // marketing-facing: engagement data only by default.
+  const bool analytics = d->type == "xapi" || d->type == "kafka" || d->type == "clickhouse";
+  d->categories = analytics ? (kEducation | kEngagement) : kEngagement;
   if (const json::Value* c = json::Member(v, "categories"))
     LRS_RETURN_IF_ERROR(ParseCategories(*c, "categories", &d->categories));
   if (d->type == "xapi" && d->categories != (kEducation | kEngagement))

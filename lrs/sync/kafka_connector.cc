@@ -19,7 +19,9 @@
 // with the same key and idempotency_key header for consumers to drop.
 //
 // Settings: "brokers" (bootstrap servers, "host:port,..."; required),
-// "topic" (required), "send" ("statement" or "mapped"), "batch_size"
+// "topic" (required), "send" ("statement", the default, which needs the
+// destination's categories to include education, as they do unless
+// narrowed; or "mapped"), "batch_size"
 // (records per Deliver, default 500, at most 10000), "timeout_ms" (how long
 // a message may take to be acknowledged, retries included; default 30000),
 // "properties" (an object of further librdkafka settings, strings, e.g.
@@ -129,6 +131,14 @@ class KafkaConnector final : public Connector {
     if (send != "statement" && send != "mapped")
       return Status::InvalidArgument("send: must be \"statement\" or \"mapped\"");
     mapped_ = send == "mapped";
+    if (!mapped_) {
+      const json::Value* edu = json::Member(s, "categories_include_education");
+      if (!edu || !edu->IsBool() || !edu->GetBool())
+        return Status::InvalidArgument(
+            "send: \"statement\" sends whole statements, which carry education data (scores, "
+            "responses, attempts); allowed only when the destination's categories include "
+            "education (else send = \"mapped\")");
+    }
     LRS_RETURN_IF_ERROR(UintSetting(s, "batch_size", 1, 10000, &batch_));
     LRS_RETURN_IF_ERROR(TimeoutSetting(s, &timeout_));
     if (const json::Value* p = json::Member(s, "properties")) {

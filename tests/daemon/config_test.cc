@@ -215,6 +215,24 @@ secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
   CHECK(s.message().find("LRS_FORWARD_CREDENTIAL") != std::string::npos);
 }
 
+TEST_CASE("Config: a kafka destination gets one topic per store", "[daemon]") {
+  // docs/sync.md: no topic -> "xapi.<store>"; "{store}" in a topic -> the store.
+  Config c;
+  c.sync_destinations = R"([
+    {"name":"k1","type":"kafka","brokers":"127.0.0.1:9092"},
+    {"name":"k2","type":"kafka","brokers":"127.0.0.1:9092","store":"acme"},
+    {"name":"k3","type":"kafka","brokers":"127.0.0.1:9092","store":"beta","topic":"lrs-{store}-statements"},
+    {"name":"k4","type":"kafka","brokers":"127.0.0.1:9092","store":"gamma","topic":"fixed"}])";
+  std::map<std::string, std::string> by_store;
+  Status s = SyncDestinations(c, &by_store);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(by_store["default"].find(R"("topic":"xapi.default")") != std::string::npos);
+  CHECK(by_store["acme"].find(R"("topic":"xapi.acme")") != std::string::npos);
+  CHECK(by_store["beta"].find(R"("topic":"lrs-beta-statements")") != std::string::npos);
+  CHECK(by_store["gamma"].find(R"("topic":"fixed")") != std::string::npos);
+}
+
 TEST_CASE("Config: the documented example file loads and equals the defaults", "[daemon]") {
   std::filesystem::path here(__FILE__);
   std::filesystem::path example =

@@ -146,7 +146,8 @@ bool DeliverAll(Connector& c, const std::vector<OutRecord>& recs, int attempts) 
 }
 
 std::string Settings(const MockCluster& m, const std::string& extra = "") {
-  return R"({"brokers":")" + m.bootstraps + R"(","topic":")" + kTopic + "\"" + extra + "}";
+  return R"({"categories_include_education":true,"brokers":")" + m.bootstraps +
+         R"(","topic":")" + kTopic + "\"" + extra + "}";
 }
 
 TEST_CASE("Kafka: keyed by learner, statement as value, id and version as headers, order kept",
@@ -238,11 +239,18 @@ TEST_CASE("Kafka: brokers down make it unavailable; back up, and across a leader
 }
 
 TEST_CASE("Kafka: settings are checked and named", "[sync][kafka]") {
-  auto status = [](const std::string& settings) {
-    ConnectorHarness h(settings);
+  // What the relay adds when the destination's categories include
+  // education (the default for kafka).
+  auto status = [](const std::string& settings, bool education = true) {
+    ConnectorHarness h(education ? R"({"categories_include_education":true,)" + settings.substr(1)
+                                 : settings);
     std::unique_ptr<Connector> c;
     return NewConnector("kafka", h.ctx, &c).ToString();
   };
+  // Whole statements carry education data (docs/sync.md, categories).
+  CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t"})", false).find("categories include education") !=
+        std::string::npos);
+  CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","send":"mapped"})", false) == "OK");
   CHECK(status(R"({"topic":"t"})").find("brokers: required") != std::string::npos);
   CHECK(status(R"({"brokers":"127.0.0.1:1"})").find("topic: required") != std::string::npos);
   CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"a b"})").find("topic: only") != std::string::npos);
