@@ -19,7 +19,11 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
+#include "lrs/sync/relay.h"
+#include "tests/support/test_util.h"
+#include "tests/sync/kafka_util.h"
 #include "tests/sync/sync_test_util.h"
 #include "tests/sync/test_records.h"
 
@@ -40,73 +44,11 @@ std::string Sha256Hex(std::string_view s) {
   return std::string(hex, 64);
 }
 
-// A mock cluster of `brokers` brokers with kTopic in 3 partitions.
-struct MockCluster {
-  explicit MockCluster(int brokers) {
-    char err[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    REQUIRE(rk);
-    mc = rd_kafka_mock_cluster_new(rk, brokers);
-    REQUIRE(mc);
-    bootstraps = rd_kafka_mock_cluster_bootstraps(mc);
-    REQUIRE(rd_kafka_mock_topic_create(mc, kTopic, 3, brokers) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(mc);
-    rd_kafka_destroy(rk);
-  }
-  rd_kafka_t* rk = nullptr;
-  rd_kafka_mock_cluster_t* mc = nullptr;
-  std::string bootstraps;
-};
+using MockCluster = testing::KafkaMockCluster;
+using Message = testing::KafkaMessage;
 
-struct Message {
-  std::string key, value, statement_id, version;
-  int partition = -1;
-};
-
-// Everything on kTopic, read from the beginning of each partition until
-// `want` messages arrived or 15 s passed.
 std::vector<Message> Consume(const MockCluster& m, std::size_t want) {
-  char err[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  REQUIRE(rd_kafka_conf_set(conf, "bootstrap.servers", m.bootstraps.c_str(), err, sizeof err) ==
-          RD_KAFKA_CONF_OK);
-  REQUIRE(rd_kafka_conf_set(conf, "group.id", "test", err, sizeof err) == RD_KAFKA_CONF_OK);
-  rd_kafka_t* c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  REQUIRE(c);
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(3);
-  for (int p = 0; p < 3; ++p)
-    rd_kafka_topic_partition_list_add(parts, kTopic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  REQUIRE(rd_kafka_assign(c, parts) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_topic_partition_list_destroy(parts);
-  std::vector<Message> out;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (out.size() < want && std::chrono::steady_clock::now() < until) {
-    rd_kafka_message_t* msg = rd_kafka_consumer_poll(c, 100);
-    if (!msg) continue;
-    if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      Message mm;
-      mm.key.assign(static_cast<const char*>(msg->key), msg->key_len);
-      mm.value.assign(static_cast<const char*>(msg->payload), msg->len);
-      mm.partition = msg->partition;
-      rd_kafka_headers_t* h = nullptr;
-      if (rd_kafka_message_headers(msg, &h) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const void* v;
-        size_t n;
-        if (rd_kafka_header_get_last(h, "statement_id", &v, &n) == RD_KAFKA_RESP_ERR_NO_ERROR)
-          mm.statement_id.assign(static_cast<const char*>(v), n);
-        if (rd_kafka_header_get_last(h, "xapi_version", &v, &n) == RD_KAFKA_RESP_ERR_NO_ERROR)
-          mm.version.assign(static_cast<const char*>(v), n);
-      }
-      out.push_back(std::move(mm));
-    }
-    rd_kafka_message_destroy(msg);
-  }
-  rd_kafka_consumer_close(c);
-  rd_kafka_destroy(c);
-  return out;
+  return testing::ConsumeTopic(m, want);
 }
 
 // Records 1..n over `learners` learners (record i belongs to learner i % learners).
@@ -152,7 +94,7 @@ std::string Settings(const MockCluster& m, const std::string& extra = "") {
 
 TEST_CASE("Kafka: keyed by learner, statement as value, id and version as headers, order kept",
           "[sync][kafka]") {
-  MockCluster m(3);
+  MockCluster m(3, kTopic);
   ConnectorHarness h(Settings(m));
   auto c = Make(h);
   CHECK(c->preserves_batch_order());
@@ -188,7 +130,7 @@ TEST_CASE("Kafka: keyed by learner, statement as value, id and version as header
 }
 
 TEST_CASE("Kafka: the mapped record as value", "[sync][kafka]") {
-  MockCluster m(1);
+  MockCluster m(1, kTopic);
   ConnectorHarness h(Settings(m, R"(,"send":"mapped")"));
   auto c = Make(h);
   CHECK(c->uses_mapping());
@@ -210,7 +152,7 @@ TEST_CASE("Kafka: the mapped record as value", "[sync][kafka]") {
 
 TEST_CASE("Kafka: brokers down make it unavailable; back up, and across a leader change, delivered",
           "[sync][kafka]") {
-  MockCluster m(3);
+  MockCluster m(3, kTopic);
   ConnectorHarness h(Settings(m, R"(,"timeout_ms":1500)"));
   auto c = Make(h);
   auto first = Records(1, 10, 3);
@@ -259,6 +201,66 @@ TEST_CASE("Kafka: settings are checked and named", "[sync][kafka]") {
             .find("properties.no.such.setting") != std::string::npos);
   CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","batch_size":0})").find("batch_size") !=
         std::string::npos);
+}
+
+TEST_CASE("Kafka relay: the cursor moves only on delivery reports", "[sync][kafka]") {
+  // Kafka destination, point 1 of docs/sync.md: a record is handled when
+  // its delivery report says so; while the brokers are down nothing is
+  // dead-lettered and the cursor stays.
+  MockCluster m(3, kTopic);
+  for (int b = 1; b <= 3; ++b) rd_kafka_mock_broker_set_down(m.mc, b);
+  Options options;
+  options.sync = false;
+  lrs::testing::TestStore store(options);
+  std::vector<std::string> ids;
+  std::string batch = "[";
+  for (int i = 0; i < 30; ++i)
+    batch += (i ? "," : "") + lrs::testing::Statement("l" + std::to_string(i % 4) + "@example.com",
+                                                      "http://adlnet.gov/expapi/verbs/completed",
+                                                      "http://example.com/a" + std::to_string(i));
+  batch += "]";
+  REQUIRE(store->PutStatements(StatementWrite{}, batch + "", &ids).ok());
+  REQUIRE(ids.size() == 30);
+
+  RelayOptions ro;
+  ro.destinations_json = R"([{"name":"stream","type":"kafka","brokers":")" + m.bootstraps +
+                         R"(","topic":")" + kTopic +
+                         R"(","timeout_ms":1000,"retry":{"base_ms":50,"cap_ms":200}}])";
+  ro.tick = std::chrono::milliseconds(50);
+  std::unique_ptr<Relay> relay;
+  {
+    Status s = Relay::Open(store.store.get(), ro, &relay);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+  }
+  std::vector<DestinationStatus> st;
+  const auto t0 = std::chrono::steady_clock::now();
+  do {  // two failed deliveries at least (1 s message timeout each)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    REQUIRE(relay->GetStatus(&st).ok());
+  } while (st[0].last_error.empty() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  REQUIRE(relay->GetStatus(&st).ok());
+  INFO(st[0].last_error);
+  CHECK(st[0].cursor == 0);
+  CHECK(st[0].lag == 30);
+  CHECK(st[0].dead_lettered == 0);
+  CHECK(st[0].delivered == 0);
+  CHECK_FALSE(st[0].last_error.empty());
+
+  for (int b = 1; b <= 3; ++b) rd_kafka_mock_broker_set_up(m.mc, b);
+  const auto t1 = std::chrono::steady_clock::now();
+  do {
+    relay->WaitIdle(std::chrono::milliseconds(200));
+    REQUIRE(relay->GetStatus(&st).ok());
+  } while (st[0].lag > 0 && std::chrono::steady_clock::now() - t1 < std::chrono::seconds(30));
+  CHECK(st[0].lag == 0);
+  CHECK(st[0].cursor == st[0].last_sequence);
+  CHECK(st[0].dead_lettered == 0);
+  relay.reset();
+  std::set<std::string> got;
+  for (const Message& msg : Consume(m, 0)) got.insert(msg.statement_id);
+  CHECK(got == std::set<std::string>(ids.begin(), ids.end()));
 }
 
 }  // namespace
