@@ -1,8 +1,8 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 //
 // The sync crash test: a real `lrs serve` process forwards to the six
-// vendor mocks of tests/sync/soak_util.h (living in this process, faults
-// on) while clients post statements to it concurrently; it is SIGKILLed at
+// vendor mocks of tests/sync/soak_util.h, a Kafka mock cluster and a real
+// clickhouse-server (living in or started by this process, faults on) while clients post statements to it concurrently; it is SIGKILLed at
 // seeded random moments (during ingest and during sync) and restarted on
 // the same data directory each time. At the end (faults off, every
 // destination caught up):
@@ -13,7 +13,8 @@
 //    a paused relay) exactly when the mock refuses it for good; every
 //    cursor reached the end with nothing left to retry;
 //  - the destinations that de-duplicate (xapi, webhook, hubspot,
-//    salesforce, segment) applied each statement exactly once in effect;
+//    salesforce, segment, clickhouse read with FINAL) applied each
+//    statement exactly once in effect; Kafka holds each at least once;
 //    Marketo, which does not de-duplicate, at most once more per crash or
 //    dropped answer that caught it in flight;
 //  - each learner's statements took effect in the order they were stored.
@@ -241,7 +242,7 @@ TEST_CASE(
   std::mt19937 rng(seed);
   const std::vector<SoakStatement> statements =
       testing::MakeStatements(&rng, kStatements, kLearners, testing::Rejects::kAll);
-  Fleet fleet(&statements, seed, /*fault_rate=*/0.5);
+  Fleet fleet(&statements, seed, /*fault_rate=*/0.5, /*analytics=*/true);
 
   lrs::testing::TempDir dir;
   std::filesystem::create_directories(dir.path());
@@ -317,7 +318,7 @@ TEST_CASE(
   const int kills = std::uniform_int_distribution<int>(5, 8)(rng);
   auto effects_so_far = [&] {
     std::size_t n = 0;
-    for (const auto& name : Fleet::Names()) n += fleet.EffectsAt(name).order.size();
+    for (const auto& name : fleet.names()) n += fleet.EffectsAt(name).order.size();
     return n;
   };
   for (int k = 0; k < kills; ++k) {
@@ -360,7 +361,7 @@ TEST_CASE(
   fleet.SetFaults(false);
   auto missing = [&] {
     std::size_t n = 0;
-    for (const auto& name : Fleet::Names()) {
+    for (const auto& name : fleet.names()) {
       std::set<std::string> got;
       for (const auto& id : fleet.EffectsAt(name).order) got.insert(id);
       for (const auto& s : statements)
@@ -370,7 +371,8 @@ TEST_CASE(
   };
   auto last_request = [&] {
     SteadyClock::time_point t{};
-    for (const auto& name : Fleet::Names()) {
+    for (const auto& name : fleet.names()) {
+      if (!fleet.HasInjector(name)) continue;
       auto ev = fleet.injector(name).events();
       for (const auto& e : ev) t = std::max(t, e.answered);
     }
@@ -444,20 +446,23 @@ TEST_CASE(
   // Exactly once where the vendor de-duplicates; per-learner order.
   std::vector<const SoakStatement*> stored;  // each learner's statements in the order posted
   for (const auto& s : statements) stored.push_back(&s);
-  for (const auto& name : Fleet::Names()) {
+  for (const auto& name : fleet.names()) {
     INFO("destination " << name);
+    const bool http = fleet.HasInjector(name);
     // Marketo: a crash after Marketo added activities but before the
     // connector recorded them re-sends them (at most once per crash), as
     // does an answer lost to a fault.
-    std::map<std::string, int> allowance = fleet.injector(name).unacknowledged_effects();
+    std::map<std::string, int> allowance;
+    if (http) allowance = fleet.injector(name).unacknowledged_effects();
     for (const auto& s : statements) allowance[s.id] += kills;
-    const testing::DeliveryCheck c = testing::CheckDelivery(
-        name, stored, fleet.EffectsAt(name), dlq[name], /*check_dlq=*/true, allowance);
+    const testing::Effects effects = fleet.EffectsAt(name);
+    const testing::DeliveryCheck c = testing::CheckDelivery(name, stored, effects, dlq[name],
+                                                            /*check_dlq=*/true, allowance);
     std::printf(
         "sync crash: %-11s routed %5zu delivered %5zu dead-lettered %3zu repeats %3zu | faults "
         "%d\n",
-        name.c_str(), c.routed, c.delivered, c.dead_lettered, c.duplicate_effects,
-        fleet.injector(name).faults());
+        name.c_str(), c.routed, c.delivered, c.dead_lettered, c.duplicate_effects + effects.repeats,
+        http ? fleet.injector(name).faults() : fleet.KafkaFaults());
     for (const auto& p : c.problems) UNSCOPED_INFO(p);
     CHECK(c.problems.empty());
     if (!Fleet::Idempotent(name)) {
@@ -467,6 +472,9 @@ TEST_CASE(
       CHECK(c.duplicate_effects <= static_cast<std::size_t>(kills) * 50 + unacked);
     }
   }
+  const auto analytics = fleet.AnalyticsProblems();
+  for (const auto& p : analytics) UNSCOPED_INFO(p);
+  CHECK(analytics.empty());
   const auto violations = fleet.Violations();
   for (const auto& v : violations) UNSCOPED_INFO(v);
   CHECK(violations.empty());

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -13,6 +14,8 @@
 #include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/xapi/statement_ops.h"
+#include "tests/sync/clickhouse_util.h"
+#include "tests/sync/kafka_util.h"
 
 namespace lrs::sync::testing {
 namespace {
@@ -424,6 +427,40 @@ const char* const kHubSpot = "hubspot";
 const char* const kSalesforce = "salesforce";
 const char* const kMarketo = "marketo";
 const char* const kSegment = "segment";
+const char* const kKafka = "kafka";
+const char* const kClickHouse = "clickhouse";
+constexpr const char* kKafkaTopic = "xapi.soak";
+
+bool Analytics(const std::string& destination) {
+  return destination == kKafka || destination == kClickHouse;
+}
+
+// First occurrences, in order; *repeats counts the others.
+std::vector<std::string> FirstOccurrences(const std::vector<std::string>& ids, std::size_t* repeats) {
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    if (seen.insert(id).second) {
+      out.push_back(id);
+    } else {
+      ++*repeats;
+    }
+  }
+  return out;
+}
+
+// The statement ids of a JSONEachRow insert body (each row starts {"id":"...").
+std::vector<std::string> RowIds(const std::string& body) {
+  std::vector<std::string> ids;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    std::size_t end = body.find('\n', at);
+    if (end == std::string::npos) end = body.size();
+    if (body.compare(at, 7, "{\"id\":\"") == 0 && end - at > 7 + 36) ids.push_back(body.substr(at + 7, 36));
+    at = end + 1;
+  }
+  return ids;
+}
 
 // The mapping fields of the destinations that take custom ones: the
 // statement id (to match effects to statements) and the activity name.
@@ -441,6 +478,17 @@ bool Judged(const std::string& destination) {
 struct Fleet::Impl {
   explicit Impl(const std::vector<SoakStatement>* s) : statements(s) {
     for (const auto& x : *statements) by_id[x.id] = &x;
+  }
+  ~Impl() {
+#ifdef LRS_WITH_KAFKA
+    {
+      std::lock_guard<std::mutex> l(chaos_mu);
+      chaos_stop = true;
+    }
+    chaos_cv.notify_all();
+    if (chaos.joinable()) chaos.join();
+#endif
+    ch_proxy.reset();  // before the server it forwards to
   }
 
   const SoakStatement* Find(const std::string& id) const {
@@ -466,7 +514,89 @@ struct Fleet::Impl {
   std::unique_ptr<SalesforceMock> salesforce;
   MarketoMock marketo{lrs::Clock::System()};
   SegmentMock segment;
+
+  // The analytics destinations (Fleet(..., analytics = true)): a real
+  // clickhouse-server behind a fault-injecting proxy, and librdkafka's mock
+  // cluster disturbed by a chaos thread (broker outages, leader moves,
+  // pushed produce errors).
+  bool analytics = false;
+  std::unique_ptr<ClickHouseServer> clickhouse;
+  std::unique_ptr<HttpTransport> ch_transport;
+  std::mutex ch_mu;
+  std::vector<std::string> ch_inserted;  // GUARDED_BY(ch_mu): ids of inserts ClickHouse took
+  std::unique_ptr<MockServer> ch_proxy;
+#ifdef LRS_WITH_KAFKA
+  void Chaos(std::uint32_t seed);
+  std::unique_ptr<KafkaMockCluster> kafka;
+  std::mutex chaos_mu;
+  std::condition_variable chaos_cv;
+  bool chaos_stop = false;              // GUARDED_BY(chaos_mu)
+  std::atomic<bool> chaos_on{true};
+  std::atomic<int> kafka_faults{0};
+  std::thread chaos;
+#endif
 };
+
+#ifdef LRS_WITH_KAFKA
+void Fleet::Impl::Chaos(std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::unique_lock<std::mutex> l(chaos_mu);
+  auto nap = [&](int lo, int hi) {
+    return chaos_cv.wait_for(l, std::chrono::milliseconds(std::uniform_int_distribution<int>(lo, hi)(rng)),
+                             [&] { return chaos_stop; });
+  };
+  while (!nap(150, 600)) {
+    if (!chaos_on) continue;
+    const int what = std::uniform_int_distribution<int>(0, 9)(rng);
+    rd_kafka_mock_cluster_t* mc = kafka->mc;
+    if (what < 4) {  // retriable produce errors for the next requests
+      const int n = std::uniform_int_distribution<int>(1, 3)(rng);
+      const rd_kafka_resp_err_t errs[] = {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                                          RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                          RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE};
+      for (int i = 0; i < n; ++i)
+        rd_kafka_mock_push_request_errors(mc, 0 /* Produce */, 1, errs[(what + i) % 3]);
+    } else if (what < 7) {  // a partition's leader moves
+      const int p = std::uniform_int_distribution<int>(0, kafka->partitions - 1)(rng);
+      rd_kafka_mock_partition_set_leader(mc, kafka->topic.c_str(), p,
+                                         std::uniform_int_distribution<int>(1, kafka->brokers)(rng));
+    } else if (what < 9) {  // one broker away for a while
+      const int b = std::uniform_int_distribution<int>(1, kafka->brokers)(rng);
+      rd_kafka_mock_broker_set_down(mc, b);
+      const bool stop = nap(200, 800);
+      rd_kafka_mock_broker_set_up(mc, b);
+      if (stop) break;
+    } else {  // every broker away, longer than a message may wait
+      for (int b = 1; b <= kafka->brokers; ++b) rd_kafka_mock_broker_set_down(mc, b);
+      const bool stop = nap(1500, 3500);
+      for (int b = 1; b <= kafka->brokers; ++b) rd_kafka_mock_broker_set_up(mc, b);
+      if (stop) break;
+    }
+    ++kafka_faults;
+  }
+}
+#endif
+
+std::vector<std::string> Fleet::names() const {
+  std::vector<std::string> out = Names();
+#ifdef LRS_WITH_KAFKA
+  if (impl_->kafka) out.push_back(kKafka);
+#endif
+  if (impl_->clickhouse) out.push_back(kClickHouse);
+  return out;
+}
+
+bool Fleet::HasInjector(const std::string& destination) const {
+  return impl_->injectors.count(destination) > 0;
+}
+
+int Fleet::KafkaFaults() const {
+#ifdef LRS_WITH_KAFKA
+  return impl_->kafka_faults.load();
+#else
+  return 0;
+#endif
+}
 
 const std::vector<std::string>& Fleet::Names() {
   static const std::vector<std::string> names = {kXapi,       kWebhook, kHubSpot,
@@ -482,15 +612,19 @@ bool Fleet::Routed(const std::string& destination, const SoakStatement& s) {
 
 bool Fleet::MustDeadLetter(const std::string& destination, const SoakStatement& s) {
   if (!Routed(destination, s)) return false;
+  // Kafka and ClickHouse take any valid statement: nothing is poison there.
+  if (Analytics(destination)) return false;
   if (s.fate == SoakStatement::Fate::kPoison) return true;
   return s.fate == SoakStatement::Fate::kStuck && Judged(destination);
 }
 
 bool Fleet::Idempotent(const std::string& destination) { return destination != kMarketo; }
 
-Fleet::Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, double fault_rate)
+Fleet::Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, double fault_rate,
+             bool analytics)
     : impl_(new Impl(statements)) {
   Impl* m = impl_.get();
+  m->analytics = analytics;
   auto fate = [m](const std::string& id) {
     const SoakStatement* s = m->Find(id);
     return s ? s->fate : SoakStatement::Fate::kNormal;
@@ -632,6 +766,48 @@ Fleet::Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, d
     o.rate_limited = plain_429;
     injector(kSegment, &m->segment.server(), std::move(o));
   }
+  if (analytics && ClickHouseServer::Available()) {
+    m->clickhouse = std::make_unique<ClickHouseServer>();
+    Status st = m->clickhouse->Start();
+    if (st.ok()) st = m->clickhouse->CreateStatementsTable();
+    if (!st.ok()) throw std::runtime_error(st.ToString());
+    m->ch_transport = NewCurlTransport();
+    m->ch_proxy = std::make_unique<MockServer>([m](const Received& r) {
+      HttpRequest req;
+      req.method = r.method;
+      req.url = m->clickhouse->url() + r.path + (r.query.empty() ? "" : "?" + r.query);
+      req.body = r.body;
+      for (const char* h : {"Content-Type", "X-ClickHouse-User", "X-ClickHouse-Key"})
+        if (auto v = r.headers.Get(h)) req.headers.emplace_back(h, std::string(*v));
+      HttpResponse resp = m->ch_transport->Send(req);
+      if (resp.status == 200 && r.method == "POST") {
+        std::vector<std::string> ids = RowIds(r.body);
+        std::lock_guard<std::mutex> l(m->ch_mu);
+        m->ch_inserted.insert(m->ch_inserted.end(), ids.begin(), ids.end());
+      }
+      http::Response out;
+      out.status = resp.status ? resp.status : 502;
+      out.headers.Set("Content-Type", "text/plain; charset=UTF-8");
+      out.body = resp.status ? resp.body : resp.error;
+      return out;
+    });
+    FaultOptions o;
+    o.rate = 0.05;
+    // A proxy's overload answer (ClickHouse itself has none).
+    o.rate_limited = [](int seconds) {
+      return JsonWithRetryAfter(503, R"({"message":"overloaded"})", seconds);
+    };
+    o.ids_of = [](const Received& r) { return RowIds(r.body); };
+    injector(kClickHouse, m->ch_proxy.get(), std::move(o));
+    m->ch_proxy->set_record(false);
+  }
+#ifdef LRS_WITH_KAFKA
+  if (analytics) {
+    m->kafka = std::make_unique<KafkaMockCluster>(3, kKafkaTopic, 4);
+    m->chaos_on = fault_rate > 0;
+    m->chaos = std::thread([m, seed] { m->Chaos(seed ^ 0x6b61666bu); });
+  }
+#endif
   // Long runs: do not keep every request.
   for (MockServer* s : {&m->xapi.server(), &m->webhook.server(), &m->hubspot.server(),
                         &m->salesforce->server(), &m->marketo.server(), &m->segment.server()})
@@ -671,11 +847,26 @@ std::string Fleet::DestinationsJson(const std::string& extra) const {
        R"(","batch_size":50,"filter":{"not":{"verb":[")" + kVerbs[2] +
        R"("]}},"event":{"path":"object.definition.name","transform":"language:en"},)" + kFields +
        common + "}";
+  // Analytics: longer message timeouts for Kafka (leader moves take a
+  // metadata round), and room for partial failures before dead letters.
+  const std::string analytics_common = R"(,"retry":{"max_attempts":30,"base_ms":2,"cap_ms":40})" + extra;
+#ifdef LRS_WITH_KAFKA
+  if (m->kafka)
+    d += R"(,{"name":")" + std::string(kKafka) + R"(","type":"kafka","brokers":")" +
+         m->kafka->bootstraps + R"(","topic":")" + kKafkaTopic +
+         R"(","batch_size":200,"timeout_ms":3000)" + analytics_common + "}";
+#endif
+  if (m->clickhouse)
+    d += R"(,{"name":")" + std::string(kClickHouse) + R"(","type":"clickhouse","url":")" +
+         m->ch_proxy->url() + R"(","batch_size":100,"timeout_ms":800)" + analytics_common + "}";
   return d + "]";
 }
 
 void Fleet::SetFaults(bool on) {
   for (auto& [name, inj] : impl_->injectors) inj->set_enabled(on);
+#ifdef LRS_WITH_KAFKA
+  impl_->chaos_on = on;  // an outage under way ends by itself
+#endif
 }
 
 FaultInjector& Fleet::injector(const std::string& destination) {
@@ -723,6 +914,27 @@ Effects Fleet::EffectsAt(const std::string& destination) {
       }
       add(id, a);
     }
+  } else if (destination == kClickHouse) {
+    std::lock_guard<std::mutex> l(m->ch_mu);
+    std::size_t repeats = 0;
+    e.order = FirstOccurrences(m->ch_inserted, &repeats);
+    e.repeats = repeats;
+#ifdef LRS_WITH_KAFKA
+  } else if (destination == kKafka && m->kafka) {
+    // Partition after partition, in offset order: one learner's messages
+    // share a partition, so their order is the order they took effect.
+    std::vector<std::string> ids;
+    for (const auto& msg : ConsumeTopic(*m->kafka, 0, 60)) {
+      if (msg.statement_id.empty()) {
+        e.unknown.push_back(msg.value.substr(0, 200));
+      } else {
+        ids.push_back(msg.statement_id);
+      }
+    }
+    std::size_t repeats = 0;
+    e.order = FirstOccurrences(ids, &repeats);
+    e.repeats = repeats;
+#endif
   } else if (destination == kSegment) {
     auto msgs = m->segment.messages();
     for (const auto& id : m->segment.applied()) {
@@ -747,6 +959,41 @@ int Fleet::TokenRequests(const std::string& destination) {
     return m->marketo.identity_calls;
   }
   return 0;
+}
+
+std::vector<std::string> Fleet::AnalyticsProblems() {
+  Impl* m = impl_.get();
+  std::vector<std::string> out;
+  if (!m->clickhouse) return out;
+  // The table, read as reports read it (FINAL), holds each statement once:
+  // exactly those the proxy saw ClickHouse take.
+  std::set<std::string> inserted;
+  {
+    std::lock_guard<std::mutex> l(m->ch_mu);
+    inserted.insert(m->ch_inserted.begin(), m->ch_inserted.end());
+  }
+  std::string rows;
+  Status s = m->clickhouse->Query(
+      "SELECT toString(id), count() FROM xapi_statements FINAL GROUP BY id FORMAT TabSeparated", &rows);
+  if (!s.ok()) return {s.ToString()};
+  std::size_t n = 0;
+  std::size_t at = 0;
+  while (at < rows.size()) {
+    std::size_t end = rows.find('\n', at);
+    if (end == std::string::npos) end = rows.size();
+    const std::string line = rows.substr(at, end - at);
+    at = end + 1;
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    ++n;
+    const std::string id = line.substr(0, tab);
+    if (line.substr(tab + 1) != "1") out.push_back("clickhouse: " + id + " " + line.substr(tab + 1) + " times in FINAL");
+    if (!inserted.count(id)) out.push_back("clickhouse: " + id + " in the table, never inserted");
+  }
+  if (n != inserted.size())
+    out.push_back("clickhouse: " + std::to_string(n) + " statements in the table, " +
+                  std::to_string(inserted.size()) + " inserted");
+  return out;
 }
 
 std::vector<std::string> Fleet::Violations() {

@@ -11,8 +11,9 @@
 //    what it did, to check Retry-After and token renewals afterwards;
 //  - XapiUpstream: a loopback upstream LRS (statements by id, OAuth2);
 //  - Fleet: the six vendor mocks (xapi, webhook, hubspot, salesforce,
-//    marketo, segment) with their injectors, the destinations config
-//    pointing at them, and the effects each one recorded;
+//    marketo, segment) with their injectors, optionally Kafka and
+//    ClickHouse, the destinations config pointing at them, and the effects
+//    each one recorded;
 //  - CheckDelivery: nothing lost, no duplicate effect, per-learner order.
 //
 // A seed fixes the statements and each mock's sequence of fault decisions;
@@ -223,6 +224,9 @@ class XapiUpstream {
 // happened (a statement twice when applied twice).
 struct Effects {
   std::vector<std::string> order;
+  // Kafka and ClickHouse: `order` holds first occurrences (consumers drop
+  // repeats by statement id; FINAL merges them); repeats counts the rest.
+  std::size_t repeats = 0;
   std::vector<std::string> unknown;  // effects naming no statement (malformed)
 };
 
@@ -232,9 +236,21 @@ class Fleet {
   static const std::vector<std::string>& Names();
 
   // Mocks for `statements` (kept by pointer). `seed` seeds the fault
-  // injectors; `fault_rate` scales their rates (0: none).
-  Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, double fault_rate);
+  // injectors; `fault_rate` scales their rates (0: none). `analytics` adds
+  // "kafka" (librdkafka's mock cluster under a chaos thread; in builds with
+  // librdkafka) and "clickhouse" (a real clickhouse-server behind a fault
+  // injecting proxy; when the build found one).
+  Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, double fault_rate,
+        bool analytics = false);
   ~Fleet();
+  // This fleet's destinations: Names() and the analytics ones it has.
+  std::vector<std::string> names() const;
+  // Whether an HTTP fault injector stands before it (all but kafka).
+  bool HasInjector(const std::string& destination) const;
+  // Disturbances the Kafka chaos thread caused.
+  int KafkaFaults() const;
+  // ClickHouse read with FINAL: each statement once, exactly those inserted.
+  std::vector<std::string> AnalyticsProblems();
 
   // The destinations array (docs/sync.md) pointing at the mocks. `extra`
   // ("," + members) is added to each destination.
