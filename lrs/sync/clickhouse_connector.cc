@@ -347,8 +347,7 @@ class ClickHouseConnector final : public Connector {
     const std::string_view table = json::StringOr(s, "table", "xapi_statements");
     if (!Identifier(db)) return Status::InvalidArgument("database: letters, digits and '_' only");
     if (!Identifier(table)) return Status::InvalidArgument("table: letters, digits and '_' only");
-    const json::Value* edu = json::Member(s, "categories_include_education");
-    if (!edu || !edu->IsBool() || !edu->GetBool())
+    if (!IncludesEducation(s))
       return Status::InvalidArgument(
           "categories: a clickhouse destination stores whole statements, which carry education "
           "data (scores, responses, attempts); its categories must include education");

@@ -12,6 +12,11 @@
 
 namespace lrs::sync {
 
+bool IncludesEducation(const json::Value& settings) {
+  const json::Value* edu = json::Member(settings, "categories_include_education");
+  return edu && edu->IsBool() && edu->GetBool();
+}
+
 bool HasSecret(const json::Value& settings, std::string_view name) {
   const std::string n(name);
   return json::Member(settings, n + "_env") || json::Member(settings, n + "_file") ||

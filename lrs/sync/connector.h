@@ -147,6 +147,10 @@ class Connector {
 Status ResolveSecret(const json::Value& settings, std::string_view name, std::string* out);
 // Whether the secret setting is present at all.
 bool HasSecret(const json::Value& settings, std::string_view name);
+// Whether the destination's categories include education (the relay sets
+// settings["categories_include_education"]): whole statements, which carry
+// scores, responses and attempts, may go there only then.
+bool IncludesEducation(const json::Value& settings);
 
 // Factories, one per connector file. InvalidArgument names the bad setting.
 Status NewXapiConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);

@@ -132,8 +132,7 @@ class KafkaConnector final : public Connector {
       return Status::InvalidArgument("send: must be \"statement\" or \"mapped\"");
     mapped_ = send == "mapped";
     if (!mapped_) {
-      const json::Value* edu = json::Member(s, "categories_include_education");
-      if (!edu || !edu->IsBool() || !edu->GetBool())
+      if (!IncludesEducation(s))
         return Status::InvalidArgument(
             "send: \"statement\" sends whole statements, which carry education data (scores, "
             "responses, attempts); allowed only when the destination's categories include "

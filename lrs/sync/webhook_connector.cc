@@ -87,8 +87,7 @@ class WebhookConnector final : public Connector {
     if (const json::Value* p = json::Member(s, "payload")) {
       std::string_view mode = p->IsString() ? json::View(*p) : std::string_view();
       if (mode == "statement") {
-        const json::Value* edu = json::Member(s, "categories_include_education");
-        if (!edu || !edu->IsBool() || !edu->GetBool())
+        if (!IncludesEducation(s))
           return Status::InvalidArgument(
               "payload: \"statement\" sends whole statements, which carry education data "
               "(scores, responses, attempts); allowed only when the destination's categories "

@@ -49,29 +49,6 @@ double CpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-void Load(lrs::Store* store, std::uint64_t n) {
-  std::atomic<std::int64_t> remaining(static_cast<std::int64_t>(n));
-  std::vector<std::thread> ts;
-  for (int t = 0; t < 2; ++t) {
-    ts.emplace_back([&, t] {
-      lrs::bench::StatementGen gen(91 + t);
-      for (;;) {
-        std::int64_t left = remaining.fetch_sub(500);
-        if (left <= 0) break;
-        const std::int64_t k = std::min<std::int64_t>(500, left);
-        std::string body = "[";
-        for (std::int64_t i = 0; i < k; ++i) {
-          if (i) body += ',';
-          body += gen.Next();
-        }
-        body += ']';
-        if (Status s = store->PutStatements({}, body, nullptr); !s.ok()) Die(s, "load");
-      }
-    });
-  }
-  for (auto& th : ts) th.join();
-}
-
 // Forwards everything in `store` to `destinations` (one destination);
 // returns seconds until its lag is 0, or -1 after 600 s.
 double Forward(lrs::Store* store, const std::string& destinations, double* cpu) {
@@ -126,7 +103,7 @@ int main(int argc, char** argv) {
   so.sync = false;  // loading is not what is measured
   std::unique_ptr<lrs::Store> store;
   if (Status s = lrs::Store::Open(so, dir + "/source", &store); !s.ok()) Die(s, "open");
-  Load(store.get(), total);
+  lrs::bench::LoadStatements(store.get(), total, 91, [](const Status& s) { Die(s, "load"); });
   std::printf("  %llu statements loaded (analytics destinations; %u cores)\n",
               static_cast<unsigned long long>(total), std::thread::hardware_concurrency());
 

@@ -6,9 +6,15 @@
 #ifndef LRS_TESTS_BENCH_STATEMENT_GEN_H_
 #define LRS_TESTS_BENCH_STATEMENT_GEN_H_
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include "lrs/store.h"
 
 namespace lrs::bench {
 
@@ -84,6 +90,32 @@ class StatementGen {
  private:
   std::mt19937_64 rng_;
 };
+
+// Stores `n` generated statements with two writers putting batches of 500
+// (generators seeded `seed` and `seed` + 1); `die` on an error.
+template <typename Die>
+void LoadStatements(lrs::Store* store, std::uint64_t n, std::uint64_t seed, Die die) {
+  std::atomic<std::int64_t> remaining(static_cast<std::int64_t>(n));
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 2; ++t) {
+    ts.emplace_back([&, t] {
+      StatementGen gen(seed + static_cast<std::uint64_t>(t));
+      for (;;) {
+        std::int64_t left = remaining.fetch_sub(500);
+        if (left <= 0) break;
+        const std::int64_t k = std::min<std::int64_t>(500, left);
+        std::string body = "[";
+        for (std::int64_t i = 0; i < k; ++i) {
+          if (i) body += ',';
+          body += gen.Next();
+        }
+        body += ']';
+        if (lrs::Status s = store->PutStatements({}, body, nullptr); !s.ok()) die(s);
+      }
+    });
+  }
+  for (auto& th : ts) th.join();
+}
 
 }  // namespace lrs::bench
 

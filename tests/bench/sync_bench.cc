@@ -263,26 +263,7 @@ std::string Destination(const std::string& name, const std::string& url, std::si
 
 // Loads `n` statements with two writers putting batches of 500.
 void Load(lrs::Store* store, std::uint64_t n) {
-  std::atomic<std::int64_t> remaining(static_cast<std::int64_t>(n));
-  std::vector<std::thread> ts;
-  for (int t = 0; t < 2; ++t) {
-    ts.emplace_back([&, t] {
-      lrs::bench::StatementGen gen(77 + t);
-      for (;;) {
-        std::int64_t left = remaining.fetch_sub(500);
-        if (left <= 0) break;
-        const std::int64_t k = std::min<std::int64_t>(500, left);
-        std::string body = "[";
-        for (std::int64_t i = 0; i < k; ++i) {
-          if (i) body += ',';
-          body += gen.Next();
-        }
-        body += ']';
-        if (Status s = store->PutStatements({}, body, nullptr); !s.ok()) Die(s, "load");
-      }
-    });
-  }
-  for (auto& th : ts) th.join();
+  lrs::bench::LoadStatements(store, n, 77, [](const Status& s) { Die(s, "load"); });
 }
 
 struct RelayRun {

@@ -32,6 +32,15 @@ using testing::Ptrs;
     REQUIRE(_s.ok());                    \
   } while (0)
 
+// A server for this test case, or a skip when the build found none.
+#define START_CLICKHOUSE(ch)                                             \
+  if (!ClickHouseServer::Available()) {                                  \
+    WARN("skipped: no clickhouse-server (scripts/bootstrap installs it)"); \
+    return;                                                              \
+  }                                                                      \
+  ClickHouseServer ch;                                                   \
+  REQUIRE_OK(ch.Start())
+
 std::string Settings(const ClickHouseServer& ch, const std::string& extra = "") {
   return R"({"categories_include_education":true,"url":")" + ch.url() + "\"" + extra + "}";
 }
@@ -117,12 +126,7 @@ std::string Field(const json::Value& row, const char* name) {
 
 TEST_CASE("ClickHouse: flattened rows; a batch sent twice counts once; a report over the table",
           "[sync][clickhouse]") {
-  if (!ClickHouseServer::Available()) {
-    WARN("skipped: no clickhouse-server (scripts/bootstrap installs it)");
-    return;
-  }
-  ClickHouseServer ch;
-  REQUIRE_OK(ch.Start());
+  START_CLICKHOUSE(ch);
   REQUIRE_OK(ch.CreateStatementsTable());
   ConnectorHarness h(Settings(ch));
   auto c = Make(h);
@@ -212,12 +216,7 @@ TEST_CASE("ClickHouse: flattened rows; a batch sent twice counts once; a report 
 
 TEST_CASE("ClickHouse: rows the table cannot take are rejected alone, the rest delivered",
           "[sync][clickhouse]") {
-  if (!ClickHouseServer::Available()) {
-    WARN("skipped: no clickhouse-server (scripts/bootstrap installs it)");
-    return;
-  }
-  ClickHouseServer ch;
-  REQUIRE_OK(ch.Start());
+  START_CLICKHOUSE(ch);
   // An operator's narrower table: raw scores as unsigned integers, and only
   // the columns it wants (the others are skipped).
   REQUIRE_OK(ch.Query(
@@ -252,12 +251,7 @@ TEST_CASE("ClickHouse: rows the table cannot take are rejected alone, the rest d
 
 TEST_CASE("ClickHouse: server down, unknown table or bad password -> unavailable, then delivered",
           "[sync][clickhouse]") {
-  if (!ClickHouseServer::Available()) {
-    WARN("skipped: no clickhouse-server (scripts/bootstrap installs it)");
-    return;
-  }
-  ClickHouseServer ch;
-  REQUIRE_OK(ch.Start());
+  START_CLICKHOUSE(ch);
   const std::vector<OutRecord> recs = Course();
   {
     ConnectorHarness h(Settings(ch, R"(,"timeout_ms":5000)"));
