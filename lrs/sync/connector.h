@@ -161,6 +161,9 @@ Status NewMarketoConnector(const ConnectorContext& ctx, std::unique_ptr<Connecto
 Status NewSegmentConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 // NotSupported in a build without librdkafka (LRS_WITH_KAFKA).
 Status NewKafkaConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
+// The message the kafka connector would produce for `r` (topic, key,
+// headers, value), for `lrs sync dry-run`: nothing is sent.
+Status DescribeKafkaMessage(const json::Value& settings, const OutRecord& r, std::string* out);
 Status NewClickHouseConnector(const ConnectorContext& ctx, std::unique_ptr<Connector>* out);
 // The clickhouse connector's row for a stored statement (one JSON object of
 // the columns of scripts/clickhouse/xapi_statements.sql), with `learner` as

@@ -78,6 +78,23 @@ Status DryRun(Store* store, const std::string& destinations_json, const std::str
               "'s filter: nothing would be sent.\n";
     return Status::OK();
   }
+  OutRecord rec;
+  rec.statement_id = statement_id;
+  rec.learner = LearnerOf(stmt);
+  rec.idempotency_key = IdempotencyKey(d->name, statement_id, d->mapping->version());
+  const std::string head = "destination " + destination + " (" + d->type + "), statement " +
+                           statement_id + ", idempotency key " + rec.idempotency_key + ":\n";
+  if (d->type == "kafka") {  // no HTTP: describe the message, never produce it
+    if (json::StringOr(d->settings, "send") == "mapped") {
+      LRS_RETURN_IF_ERROR(d->mapping->Map(stmt, &rec.mapped));
+    } else {
+      rec.statement = json;
+    }
+    std::string msg;
+    LRS_RETURN_IF_ERROR(DescribeKafkaMessage(d->settings, rec, &msg));
+    *report = head + "\n" + msg;
+    return Status::OK();
+  }
   auto transport = std::make_shared<RecordingTransport>();
   NoState state;
   ConnectorContext ctx;
@@ -88,10 +105,6 @@ Status DryRun(Store* store, const std::string& destinations_json, const std::str
   ctx.state = &state;
   std::unique_ptr<Connector> c;
   LRS_RETURN_IF_ERROR(NewConnector(d->type, ctx, &c));
-  OutRecord rec;
-  rec.statement_id = statement_id;
-  rec.learner = LearnerOf(stmt);
-  rec.idempotency_key = IdempotencyKey(d->name, statement_id, d->mapping->version());
   if (c->uses_mapping()) {
     LRS_RETURN_IF_ERROR(d->mapping->Map(stmt, &rec.mapped));
   } else {
@@ -99,8 +112,7 @@ Status DryRun(Store* store, const std::string& destinations_json, const std::str
     rec.attachments = atts;
   }
   (void)c->Deliver({&rec});
-  std::string out = "destination " + destination + " (" + d->type + "), statement " +
-                    statement_id + ", idempotency key " + rec.idempotency_key + ":\n";
+  std::string out = head;
   for (const auto& r : transport->sent_) {
     out += "\n" + r.method + " " + r.url + "\n";
     for (const auto& [k, v] : r.headers) out += k + ": " + (Secret(k) ? "<redacted>" : v) + "\n";

@@ -38,9 +38,6 @@
 
 #include "lrs/sync/connector.h"
 
-#ifdef LRS_WITH_KAFKA
-
-#include <librdkafka/rdkafka.h>
 #include <openssl/sha.h>
 
 #include <cstdio>
@@ -51,21 +48,9 @@
 
 #include "lrs/common/time.h"
 
+// What a message is made of (also for dry runs, in any build).
 namespace lrs::sync {
 namespace {
-
-// One message's delivery report, filled by the callback.
-struct Slot {
-  bool done = false;
-  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-};
-
-void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  auto* slot = static_cast<Slot*>(m->_private);
-  if (!slot) return;
-  slot->err = m->err;
-  slot->done = true;
-}
 
 std::string LearnerKey(std::string_view learner) {
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -103,6 +88,49 @@ std::string MappedJson(const OutRecord& r) {
   w.RawValue(m.contact.data(), m.contact.size(), rapidjson::kObjectType);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
+}
+
+// The statement's "version" header: its "version", else 1.0.0.
+std::string XapiVersion(const std::string& statement) {
+  json::Document d;
+  if (json::Parse(statement, &d).ok() && d.IsObject())
+    return std::string(json::StringOr(d, "version", "1.0.0"));
+  return "1.0.0";
+}
+
+}  // namespace
+
+Status DescribeKafkaMessage(const json::Value& settings, const OutRecord& r, std::string* out) {
+  const bool mapped = json::StringOr(settings, "send", "statement") == "mapped";
+  *out = "produce to topic " + std::string(json::StringOr(settings, "topic")) + " at " +
+         std::string(json::StringOr(settings, "brokers")) + "\nkey: " + LearnerKey(r.learner) +
+         "\nheader statement_id: " + r.statement_id + "\nheader xapi_version: " +
+         (mapped ? std::string("1.0.0") : XapiVersion(r.statement)) +
+         "\nheader idempotency_key: " + r.idempotency_key + "\n\n" +
+         (mapped ? MappedJson(r) : r.statement) + "\n";
+  return Status::OK();
+}
+
+}  // namespace lrs::sync
+
+#ifdef LRS_WITH_KAFKA
+
+#include <librdkafka/rdkafka.h>
+
+namespace lrs::sync {
+namespace {
+
+// One message's delivery report, filled by the callback.
+struct Slot {
+  bool done = false;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
+
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  auto* slot = static_cast<Slot*>(m->_private);
+  if (!slot) return;
+  slot->err = m->err;
+  slot->done = true;
 }
 
 bool Rejected(rd_kafka_resp_err_t e) {
@@ -173,10 +201,7 @@ class KafkaConnector final : public Connector {
       const OutRecord& r = *records[i];
       const std::string value = mapped_ ? MappedJson(r) : r.statement;
       const std::string key = LearnerKey(r.learner);
-      std::string version = "1.0.0";
-      json::Document d;
-      if (!mapped_ && json::Parse(r.statement, &d).ok())
-        version = std::string(json::StringOr(d, "version", "1.0.0"));
+      const std::string version = mapped_ ? std::string("1.0.0") : XapiVersion(r.statement);
       rd_kafka_headers_t* h = rd_kafka_headers_new(3);
       rd_kafka_header_add(h, "statement_id", -1, r.statement_id.data(),
                           static_cast<ssize_t>(r.statement_id.size()));

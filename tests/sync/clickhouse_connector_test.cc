@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "lrs/json/json.h"
+#include "lrs/sync/relay.h"
+#include "tests/support/test_util.h"
 #include "tests/sync/clickhouse_util.h"
 #include "tests/sync/sync_test_util.h"
 #include "tests/sync/test_records.h"
@@ -328,6 +330,37 @@ TEST_CASE("ClickHouse: a stored statement flattens without a server", "[sync][cl
   CHECK(Field(d, "result_duration_ms") == "86400000");
   CHECK(Field(d, "parent_ids") == R"(["p"])");
   CHECK(Field(d, "statement").find("\"P1D\"") != std::string::npos);
+}
+
+TEST_CASE("sync dry-run: the ClickHouse insert and the Kafka message, nothing sent",
+          "[sync][clickhouse][kafka]") {
+  lrs::testing::TestStore store;
+  std::vector<std::string> ids;
+  REQUIRE_OK(store->PutStatements(
+      StatementWrite{},
+      lrs::testing::Statement("ana@example.com", "http://adlnet.gov/expapi/verbs/completed",
+                              "http://example.com/m3", R"("result":{"score":{"scaled":0.82}})"),
+      &ids));
+  // Nothing listens on port 1: a dry run that sent would fail or hang.
+  std::string report;
+  REQUIRE_OK(DryRun(store.store.get(), R"([{"name":"wh","type":"clickhouse","url":"http://127.0.0.1:1","password":"ch-s3cret-pw"}])",
+                    "wh", ids[0], &report));
+  CHECK(report.find("POST http://127.0.0.1:1/?query=INSERT%20INTO%20%60default%60.%60xapi_statements%60"
+                    "%20FORMAT%20JSONEachRow") != std::string::npos);
+  CHECK(report.find("X-ClickHouse-Key: <redacted>") != std::string::npos);
+  CHECK(report.find("ch-s3cret-pw") == std::string::npos);
+  CHECK(report.find(R"("result_score_scaled":0.82)") != std::string::npos);
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE_OK(DryRun(store.store.get(), R"([{"name":"st","type":"kafka","brokers":"127.0.0.1:1","topic":"xapi.default"}])",
+                    "st", ids[0], &report));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK(report.find("produce to topic xapi.default at 127.0.0.1:1") != std::string::npos);
+  const std::size_t key = report.find("\nkey: ");
+  REQUIRE(key != std::string::npos);
+  CHECK(report.substr(key + 6, 64).find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(report.find("header statement_id: " + ids[0]) != std::string::npos);
+  CHECK(report.find("header xapi_version: ") != std::string::npos);
+  CHECK(report.find(R"("scaled":0.82)") != std::string::npos);
 }
 
 }  // namespace
