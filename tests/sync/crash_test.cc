@@ -1,8 +1,8 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 //
 // The sync crash test: a real `lrs serve` process forwards to the six
-// vendor mocks of tests/sync/soak_util.h, a Kafka mock cluster and a real
-// clickhouse-server (living in or started by this process, faults on) while clients post statements to it concurrently; it is SIGKILLed at
+// vendor mocks of tests/sync/soak_util.h (living in this process, faults
+// on; Kafka and ClickHouse: Fleet's analytics option, not yet enabled here) while clients post statements to it concurrently; it is SIGKILLed at
 // seeded random moments (during ingest and during sync) and restarted on
 // the same data directory each time. At the end (faults off, every
 // destination caught up):
@@ -13,8 +13,7 @@
 //    a paused relay) exactly when the mock refuses it for good; every
 //    cursor reached the end with nothing left to retry;
 //  - the destinations that de-duplicate (xapi, webhook, hubspot,
-//    salesforce, segment, clickhouse read with FINAL) applied each
-//    statement exactly once in effect; Kafka holds each at least once;
+//    salesforce, segment) applied each statement exactly once in effect;
 //    Marketo, which does not de-duplicate, at most once more per crash or
 //    dropped answer that caught it in flight;
 //  - each learner's statements took effect in the order they were stored.
