@@ -45,7 +45,6 @@
 #include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/sync/connector.h"
-#include "lrs/sync/relay_internal.h"
 #include "lrs/xapi/statement_ops.h"
 
 namespace lrs::sync {
@@ -196,14 +195,10 @@ bool FlattenStatement(std::string_view statement, const std::string& learner, st
   Str(w, LangText(Path(object, {"definition", "name"})));
   w.Key("object_definition_type");
   Str(w, StrAt(Path(object, {"definition", "type"})));
-  w.Key("result_score_scaled");
-  Nullable(w, Path(score, {"scaled"}));
-  w.Key("result_score_raw");
-  Nullable(w, Path(score, {"raw"}));
-  w.Key("result_score_min");
-  Nullable(w, Path(score, {"min"}));
-  w.Key("result_score_max");
-  Nullable(w, Path(score, {"max"}));
+  for (const char* part : {"scaled", "raw", "min", "max"}) {
+    w.Key(("result_score_" + std::string(part)).c_str());
+    Nullable(w, Path(score, {part}));
+  }
   w.Key("result_success");
   NullableBool(w, Path(result, {"success"}));
   w.Key("result_completion");

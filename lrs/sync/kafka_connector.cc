@@ -38,8 +38,6 @@
 
 #include "lrs/sync/connector.h"
 
-#include <openssl/sha.h>
-
 #include <cstdio>
 #include <memory>
 
@@ -47,23 +45,11 @@
 #include <rapidjson/writer.h>
 
 #include "lrs/common/time.h"
+#include "lrs/sync/relay_internal.h"
 
 // What a message is made of (also for dry runs, in any build).
 namespace lrs::sync {
 namespace {
-
-std::string LearnerKey(std::string_view learner) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(learner.data()), learner.size(), md);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (unsigned char c : md) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
 
 // {"statement_id","email","external_id","event","timestamp","properties","contact"}
 std::string MappedJson(const OutRecord& r) {
@@ -103,7 +89,7 @@ std::string XapiVersion(const std::string& statement) {
 Status DescribeKafkaMessage(const json::Value& settings, const OutRecord& r, std::string* out) {
   const bool mapped = json::StringOr(settings, "send", "statement") == "mapped";
   *out = "produce to topic " + std::string(json::StringOr(settings, "topic")) + " at " +
-         std::string(json::StringOr(settings, "brokers")) + "\nkey: " + LearnerKey(r.learner) +
+         std::string(json::StringOr(settings, "brokers")) + "\nkey: " + HexSha256(r.learner) +
          "\nheader statement_id: " + r.statement_id + "\nheader xapi_version: " +
          (mapped ? std::string("1.0.0") : XapiVersion(r.statement)) +
          "\nheader idempotency_key: " + r.idempotency_key + "\n\n" +
@@ -200,7 +186,7 @@ class KafkaConnector final : public Connector {
     for (std::size_t i = 0; i < records.size(); ++i) {
       const OutRecord& r = *records[i];
       const std::string value = mapped_ ? MappedJson(r) : r.statement;
-      const std::string key = LearnerKey(r.learner);
+      const std::string key = HexSha256(r.learner);
       const std::string version = mapped_ ? std::string("1.0.0") : XapiVersion(r.statement);
       rd_kafka_headers_t* h = rd_kafka_headers_new(3);
       rd_kafka_header_add(h, "statement_id", -1, r.statement_id.data(),

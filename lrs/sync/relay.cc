@@ -989,7 +989,6 @@ std::string LearnerOf(const json::Value& statement) {
   return out;
 }
 
-namespace {
 std::string HexSha256(std::string_view data, std::size_t hex_chars) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
@@ -1001,7 +1000,6 @@ std::string HexSha256(std::string_view data, std::size_t hex_chars) {
   }
   return s.substr(0, hex_chars);
 }
-}  // namespace
 
 std::string LearnerHash(const std::string& learner) { return HexSha256(learner, 32); }
 

@@ -31,6 +31,8 @@ struct RelayShared {
 // The order unit of a statement: its actor's identity key
 // (xapi::AgentIdentityKey), or "group:<member keys>" for an anonymous group.
 std::string LearnerOf(const json::Value& statement);
+// The first `hex_chars` (at most 64) lowercase hex characters of SHA-256(data).
+std::string HexSha256(std::string_view data, std::size_t hex_chars = 64);
 // 32 hex characters identifying a learner in sync table keys.
 std::string LearnerHash(const std::string& learner);
 // The idempotency key of a record: 32 hex characters of SHA-256 over
