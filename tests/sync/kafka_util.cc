@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
 #include <stdexcept>
 
 namespace lrs::sync::testing {
@@ -45,17 +44,33 @@ std::vector<KafkaMessage> ConsumeTopic(const KafkaMockCluster& m, std::size_t wa
   rd_kafka_assign(c, parts);
   rd_kafka_topic_partition_list_destroy(parts);
   std::vector<KafkaMessage> out;
-  std::set<int> at_end;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  // want == 0: read each partition up to its high watermark, asked of the
+  // leader first (an end-of-partition event alone may come from a fetch
+  // that began before the last appends).
+  std::vector<long long> high(static_cast<std::size_t>(m.partitions), -1), next(high.size(), 0);
+  if (want == 0) {
+    for (int p = 0; p < m.partitions; ++p) {
+      int64_t lo = 0, hi = 0;
+      while (rd_kafka_query_watermark_offsets(c, m.topic.c_str(), p, &lo, &hi, 1000) !=
+                 RD_KAFKA_RESP_ERR_NO_ERROR &&
+             std::chrono::steady_clock::now() < until) {
+      }
+      high[static_cast<std::size_t>(p)] = hi;
+    }
+  }
+  auto all_read = [&] {
+    for (std::size_t p = 0; p < high.size(); ++p)
+      if (next[p] < high[p]) return false;
+    return true;
+  };
   while (std::chrono::steady_clock::now() < until) {
     if (want > 0 && out.size() >= want) break;
-    if (want == 0 && static_cast<int>(at_end.size()) == m.partitions) break;
+    if (want == 0 && all_read()) break;
     rd_kafka_message_t* msg = rd_kafka_consumer_poll(c, 100);
     if (!msg) continue;
-    if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      at_end.insert(msg->partition);
-    } else if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      at_end.erase(msg->partition);
+    if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      next[static_cast<std::size_t>(msg->partition)] = msg->offset + 1;
       KafkaMessage mm;
       if (msg->key) mm.key.assign(static_cast<const char*>(msg->key), msg->key_len);
       if (msg->payload) mm.value.assign(static_cast<const char*>(msg->payload), msg->len);

@@ -40,7 +40,8 @@ struct KafkaMessage {
 
 // The topic's messages, each partition read from its beginning, partition
 // after partition in offset order: until `want` arrived (want > 0), or every
-// partition's end was reached (want == 0); at most `timeout_s` seconds.
+// partition was read up to its high watermark at the call (want == 0); at
+// most `timeout_s` seconds.
 std::vector<KafkaMessage> ConsumeTopic(const KafkaMockCluster& m, std::size_t want,
                                        int timeout_s = 15);
 
