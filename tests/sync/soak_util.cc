@@ -430,6 +430,7 @@ const char* const kSegment = "segment";
 const char* const kKafka = "kafka";
 const char* const kClickHouse = "clickhouse";
 constexpr const char* kKafkaTopic = "xapi.soak";
+constexpr int kKafkaDisturbances = 40;
 
 bool Analytics(const std::string& destination) {
   return destination == kKafka || destination == kClickHouse;
@@ -545,8 +546,11 @@ void Fleet::Impl::Chaos(std::uint32_t seed) {
     return chaos_cv.wait_for(l, std::chrono::milliseconds(std::uniform_int_distribution<int>(lo, hi)(rng)),
                              [&] { return chaos_stop; });
   };
-  while (!nap(150, 600)) {
-    if (!chaos_on) continue;
+  // A storm of kKafkaDisturbances, then calm: every destination must catch
+  // up while faults go on elsewhere, and a sanitizer build's producer is
+  // several times slower than a release one.
+  while (!nap(200, 800)) {
+    if (!chaos_on || kafka_faults >= kKafkaDisturbances) continue;
     const int what = std::uniform_int_distribution<int>(0, 9)(rng);
     rd_kafka_mock_cluster_t* mc = kafka->mc;
     if (what < 4) {  // retriable produce errors for the next requests
