@@ -85,7 +85,7 @@ Status Daemon::StartRelays() {
     }
     sync::RelayOptions ro;
     ro.destinations_json = dests;
-    ro.log = [log, name](sync::LogLevel level, const std::string& msg) {
+    ro.log = [log, name = name](sync::LogLevel level, const std::string& msg) {
       log->Log(level == sync::LogLevel::kInfo      ? LogLevel::kInfo
                : level == sync::LogLevel::kWarning ? LogLevel::kWarn
                                                    : LogLevel::kError,
