@@ -79,8 +79,12 @@ Status ParseHeaders(std::string_view body, std::size_t* p, const MultipartLimits
     if (IsLwsp(line.front())) {  // obsolete line folding: continues the previous field
       if (fields.empty())
         return Status::InvalidArgument(where + "the header block starts with a continuation line");
-      fields.back().second += ' ';
-      fields.back().second += Trim(line);
+      // Unfolded, then trimmed like any value: "A:\r\n b" is "b", not " b".
+      std::string& value = fields.back().second;
+      if (std::string_view more = Trim(line); !more.empty()) {
+        if (!value.empty()) value += ' ';
+        value += more;
+      }
       continue;
     }
     std::size_t colon = line.find(':');
