@@ -5,6 +5,12 @@
 // intermediate beast::http::message (one allocation per header field less,
 // no body copy). The target stays raw here; the session decodes it.
 //
+// Beast's own header_limit bounds only the bytes of one put() call: fields
+// it has consumed from earlier reads do not count, so a header block sent in
+// small pieces could grow without bound. This parser also counts what it has
+// been handed (request line and fields) and stops at `max_header` with
+// error::header_limit.
+//
 // Thread safety: one parser per connection, used on its strand.
 
 #ifndef LRS_HTTP_REQUEST_PARSER_H_
@@ -16,6 +22,7 @@
 #include <string_view>
 
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
 
 #include "lrs/http/message.h"
 
@@ -30,8 +37,12 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   // Parses into *req, whose method, headers and body it resets.
   // REQUIRES: *req outlives the parser and is not touched while parsing.
-  // The body is reserved up to `max_body` from Content-Length.
-  RequestParser(Request* req, std::size_t max_body) : req_(req), max_body_(max_body) {
+  // The body is reserved up to `max_body` from Content-Length. The request
+  // line and header fields together may take `max_header` bytes (counted as
+  // "NAME: VALUE" CRLF, chunked trailers included).
+  RequestParser(Request* req, std::size_t max_body,
+                std::size_t max_header = static_cast<std::size_t>(-1))
+      : req_(req), max_body_(max_body), max_header_(max_header) {
     req_->method.clear();
     req_->headers = Headers();
     req_->body.clear();
@@ -46,8 +57,18 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
  private:
   static std::string_view ToStd(string_view s) { return {s.data(), s.size()}; }
 
+  // Adds `n` bytes to the header count; false (and header_limit) past the limit.
+  bool CountHeader(std::size_t n, error_code& ec) {
+    header_bytes_ += n;
+    if (header_bytes_ <= max_header_) return true;
+    ec = boost::beast::http::error::header_limit;
+    return false;
+  }
+
   void on_request_impl(verb method, string_view method_str, string_view target, int version,
-                       error_code&) override {
+                       error_code& ec) override {
+    // "METHOD TARGET HTTP/1.1" CRLF
+    if (!CountHeader(method_str.size() + target.size() + 12, ec)) return;
     verb_ = method;
     req_->method.assign(ToStd(method_str));
     target_.assign(ToStd(target));
@@ -55,7 +76,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
     has_request_line_ = true;
   }
   void on_response_impl(int, string_view, int, error_code&) override {}
-  void on_field_impl(field name, string_view name_string, string_view value, error_code&) override {
+  void on_field_impl(field name, string_view name_string, string_view value,
+                     error_code& ec) override {
+    if (!CountHeader(name_string.size() + value.size() + 4, ec)) return;  // "N: V" CRLF
     req_->headers.Add(ToStd(name_string), ToStd(value));
     if (name == field::expect && EqualsIgnoreCase(ToStd(value), "100-continue")) {
       expect_continue_ = true;
@@ -80,6 +103,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   Request* const req_;
   const std::size_t max_body_;
+  const std::size_t max_header_;
+  std::size_t header_bytes_ = 0;
   std::string target_;
   verb verb_ = verb::unknown;
   int version_ = 11;

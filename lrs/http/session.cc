@@ -138,7 +138,7 @@ class Session final : public SessionBase {
 
   void ReadRequest() {
     if (shared_->stopping.load() && buffer_.size() == 0) return Close();
-    parser_.emplace(&req_, opts().max_body_bytes);
+    parser_.emplace(&req_, opts().max_body_bytes, opts().max_header_bytes);
     parser_->header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(opts().max_header_bytes, UINT32_MAX)));
     parser_->body_limit(static_cast<std::uint64_t>(opts().max_body_bytes));
