@@ -74,6 +74,11 @@ Status DecodeAlternateSyntax(http::Request* req) {
       out.body = std::move(v);
       has_content = true;
     } else if (IsHeaderParam(k)) {
+      // RFC 9110 5.5: a field value never holds CR, LF or NUL (one would
+      // split the header, e.g. a stored Content-Type served back later).
+      if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        return Status::InvalidArgument(k + ": a header value must not contain CR, LF or NUL");
+      }
       if (http::EqualsIgnoreCase(k, "X-Experience-API-Version") && Is2_0(v)) {
         return Status::InvalidArgument(
             "method: the alternate request syntax was removed in xAPI 2.0.0 (IEEE 9274.1.1)");
