@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "lrs/api/context.h"
+#include "lrs/common/encoding.h"
 #include "lrs/json/json.h"
 
 namespace lrs::api {
@@ -79,9 +80,11 @@ Response ErrorResponse(const Status& s) {
   err.AddMember("code", json::StringValue(Status::CodeName(s.code()), a), a);
   err.AddMember("status", status, a);
   // Server-side failures are logged in full; the client learns only the kind.
+  // Messages may quote the client's bytes (a parameter's name or value):
+  // the body must stay UTF-8 JSON.
   const std::string message = status >= 500 && status != 507 && status != 503
                                   ? std::string("internal error")
-                                  : s.message();
+                                  : ValidUtf8(s.message());
   err.AddMember("message", json::StringValue(message, a), a);
   if (std::string field = FieldOf(message); !field.empty())
     err.AddMember("field", json::StringValue(field, a), a);

@@ -94,4 +94,36 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80                 ? 1
+                          : c >= 0xC2 && c <= 0xDF ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+    bool ok = n != 0 && n <= text.size() - i;
+    for (std::size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && n >= 3) {  // the second byte's narrower ranges (RFC 3629 section 4)
+      const auto d = static_cast<unsigned char>(text[i + 1]);
+      if (c == 0xE0) ok = d >= 0xA0;       // overlong
+      else if (c == 0xED) ok = d <= 0x9F;  // UTF-16 surrogates
+      else if (c == 0xF0) ok = d >= 0x90;  // overlong
+      else if (c == 0xF4) ok = d <= 0x8F;  // past U+10FFFF
+    }
+    if (ok) {
+      out.append(text.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace lrs

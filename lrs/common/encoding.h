@@ -30,6 +30,12 @@ bool Base64DecodePadded(std::string_view text, std::string* out);
 // (A-Z a-z 0-9 - . _ ~), for query strings and form bodies.
 std::string PercentEncode(std::string_view text);
 
+// `text` with each byte that is not part of a well-formed UTF-8 sequence
+// (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF)
+// replaced by U+FFFD, for bytes from a client echoed into JSON text (which
+// must be UTF-8, RFC 8259 section 8.1). Valid text is returned unchanged.
+std::string ValidUtf8(std::string_view text);
+
 }  // namespace lrs
 
 #endif  // LRS_COMMON_ENCODING_H_

@@ -121,6 +121,24 @@ TEST_CASE("Communication 2.1.3: malformed query parameters are 400", "[statement
   }
 }
 
+TEST_CASE("Malformed query parameters: the error body is UTF-8 JSON whatever the bytes sent "
+          "(found by query_fuzz)",
+          "[statements][query]") {
+  Lrs lrs;
+  // A parameter name or value that is not UTF-8 is quoted in the message.
+  for (const char* query : {"mor%C9=1", "verb=%FF%FE", "since=%ED%A0%80", "x%F4%90%80%80=1"}) {
+    INFO(query);
+    http::Response r = lrs.Call("GET", std::string("statements?") + query);
+    CHECK(r.status == 400);
+    json::Document d;
+    REQUIRE(json::Parse(r.body, &d).ok());
+  }
+  json::Document d;
+  REQUIRE(json::Parse(lrs.Call("GET", "statements?mor%C9=1").body, &d).ok());
+  CHECK(std::string(d["error"]["message"].GetString()) ==
+        "mor\xEF\xBF\xBD: unknown parameter for this resource");
+}
+
 TEST_CASE("Communication 2.1.3.s2.b5: X-Experience-API-Consistent-Through on every GET",
           "[statements][query]") {
   Lrs lrs;

@@ -45,5 +45,22 @@ TEST_CASE("percent-encoding keeps RFC 3986 unreserved characters only") {
   CHECK(PercentEncode("") == "");
 }
 
+TEST_CASE("ValidUtf8 keeps well-formed UTF-8 and replaces every other byte by U+FFFD") {
+  const std::string r = "\xEF\xBF\xBD";
+  CHECK(ValidUtf8("") == "");
+  CHECK(ValidUtf8("plain, é, 日本, \xF0\x9F\x98\x80") == "plain, é, 日本, \xF0\x9F\x98\x80");
+  CHECK(ValidUtf8(std::string("a\0b", 3)) == std::string("a\0b", 3));
+  CHECK(ValidUtf8("mor\xC9") == "mor" + r);             // truncated sequence
+  CHECK(ValidUtf8("\xC9x") == r + "x");                 // continuation missing
+  CHECK(ValidUtf8("\x80\xBF") == r + r);               // lone continuation bytes
+  CHECK(ValidUtf8("\xC0\xAF") == r + r);               // overlong '/'
+  CHECK(ValidUtf8("\xE0\x80\xAF") == r + r + r);      // overlong, 3 bytes
+  CHECK(ValidUtf8("\xED\xA0\x80") == r + r + r);      // surrogate U+D800
+  CHECK(ValidUtf8("\xED\x9F\xBF") == "\xED\x9F\xBF");  // U+D7FF
+  CHECK(ValidUtf8("\xF4\x90\x80\x80") == r + r + r + r);  // U+110000
+  CHECK(ValidUtf8("\xF4\x8F\xBF\xBF") == "\xF4\x8F\xBF\xBF");  // U+10FFFF
+  CHECK(ValidUtf8("\xFF\xFEok") == r + r + "ok");
+}
+
 }  // namespace
 }  // namespace lrs
