@@ -5,8 +5,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <functional>
 #include <initializer_list>
+#include <iterator>
+#include <sstream>
 #include <string_view>
 #include <toml.hpp>
 
@@ -234,15 +237,22 @@ EnvLookup ProcessEnv() {
 }
 
 Status LoadConfigFile(const std::string& path, Config* config) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("config " + path + ": cannot open the file");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) return Status::IOError("config " + path + ": cannot read the file");
+  return LoadConfigString(text, path, config);
+}
+
+Status LoadConfigString(std::string_view text, const std::string& name, Config* config) {
   try {
-    const toml::value root = toml::parse(path);
-    return ReadTables(root, path, config);
-  } catch (const toml::syntax_error& e) {
-    return Status::InvalidArgument(std::string("config: ") + e.what());
-  } catch (const toml::exception& e) {
+    std::istringstream in{std::string(text)};
+    const toml::value root = toml::parse(in, name);
+    return ReadTables(root, name, config);
+  } catch (const toml::exception& e) {  // syntax_error, type_error, ...
     return Status::InvalidArgument(std::string("config: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::IOError("config " + path + ": " + e.what());
+    return Status::InvalidArgument("config " + name + ": " + e.what());
   }
 }
 

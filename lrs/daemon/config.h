@@ -31,6 +31,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "lrs/auth/registry.h"
 #include "lrs/http/server.h"
@@ -112,6 +113,10 @@ struct FlagOverrides {
 // value). InvalidArgument names the key for unknown keys and wrong types;
 // IOError when the file cannot be read.
 Status LoadConfigFile(const std::string& path, Config* config);
+
+// LoadConfigFile on TOML text already read; `name` (the file's path) only
+// labels messages. InvalidArgument for any malformed text.
+Status LoadConfigString(std::string_view text, const std::string& name, Config* config);
 
 // Applies the LRS_* variables over *config. InvalidArgument for malformed
 // numbers or booleans.

@@ -165,6 +165,28 @@ TEST_CASE("Config: errors name the file and key", "[daemon]") {
   CHECK(s.message().find("only-a-secret") == std::string::npos);
 }
 
+TEST_CASE("Config: LoadConfigString reads TOML text as LoadConfigFile reads a file", "[daemon]") {
+  Config c;
+  REQUIRE(LoadConfigString("data_dir = \"/d\"\n[server]\nlisten = \"127.0.0.1:1\"\n", "x.toml",
+                           &c)
+              .ok());
+  CHECK(c.data_dir == "/d");
+  CHECK(c.server.listen == "127.0.0.1:1");
+  CHECK(LoadConfigString("", "empty.toml", &c).ok());
+  CHECK(c.data_dir == "/d");  // keys absent from the text keep their value
+  Status s = LoadConfigString("[server]\nlisen = 1\n", "x.toml", &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message() == "x.toml: server.lisen: unknown key");
+  CHECK(LoadConfigString("[server\n", "x.toml", &c).IsInvalidArgument());
+  CHECK(LoadConfigString("data_dir = \"\xff\"\n", "x.toml", &c).IsInvalidArgument());  // not UTF-8
+
+  // The file variant: the same, and IOError only when the file cannot be read.
+  TempDir dir;
+  CHECK(LoadConfigFile(WriteFile(dir, ""), &c).ok());
+  CHECK(LoadConfigFile(WriteFile(dir, "[server\n"), &c).IsInvalidArgument());
+  CHECK(LoadConfigFile(dir.path() + "/missing.toml", &c).code() == Status::Code::kIOError);
+}
+
 TEST_CASE("Config: sync destinations, grouped by store, and --forward-to", "[daemon]") {
   TempDir dir;
   Config c;
