@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "lrs/common/encoding.h"
+
 namespace lrs::http {
 namespace {
 
@@ -235,7 +237,8 @@ std::string ErrorBody(int status, std::string_view code, std::string_view messag
   body.append(",\"status\":");
   AppendNumber(static_cast<std::size_t>(status), &body);
   body.append(",\"message\":");
-  AppendJsonString(message, &body);
+  // A message may quote the client's bytes (a path): JSON text is UTF-8.
+  AppendJsonString(ValidUtf8(message), &body);
   body.append("}}");
   return body;
 }

@@ -160,6 +160,11 @@ TEST_CASE("ErrorBody is the transport's JSON error shape", "[http][wire]") {
   Response r = ErrorResponse(408, "Timeout", "late");
   CHECK(r.status == 408);
   CHECK(r.headers.Get("content-type") == "application/json");
+  // Bytes that are not UTF-8 (a path quoted in a message) become U+FFFD: the
+  // body stays JSON text (found by conformance/bad_input_test.py).
+  CHECK(ErrorBody(405, "MethodNotAllowed", "use GET /reports/\xC0\xAF") ==
+        "{\"error\":{\"code\":\"MethodNotAllowed\",\"status\":405,"
+        "\"message\":\"use GET /reports/\xEF\xBF\xBD\xEF\xBF\xBD\"}}");
 }
 
 }  // namespace
