@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "lrs/common/coding.h"
+#include "lrs/common/encoding.h"
 #include "lrs/common/time.h"
 #include "lrs/common/uuid.h"
 #include "lrs/core/store_impl.h"
@@ -112,6 +113,10 @@ Status ParseKey(const DocumentKey& key, IdRule id_rule, ParsedKey* out) {
   if (id_rule != IdRule::kIgnored) {
     if (key.id.empty() && id_rule == IdRule::kRequired)
       return Status::InvalidArgument(std::string(IdName(key.kind)) + ": required");
+    // Communication 1.4: strings are UTF-8. An id is listed back in JSON
+    // (2.3.s4), which must be UTF-8 too.
+    if (ValidUtf8(key.id) != key.id)
+      return Status::InvalidArgument(std::string(IdName(key.kind)) + ": must be UTF-8 text");
     out->id = key.id;
   }
   return Status::OK();

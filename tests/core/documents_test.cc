@@ -666,6 +666,28 @@ TEST_CASE("Communication 2.3.s3, 2.6.s3, 2.7.s3: parameters are validated, and e
   CHECK(List(ts, Key(DocumentKind::kActivityProfile, "")).empty());
 }
 
+TEST_CASE("Communication 1.4: a document id that is not UTF-8 is refused", "[documents]") {
+  // Found by conformance/bad_input_test.py: such an id was stored, and the
+  // list of ids (JSON, 2.3.s4) was then no longer UTF-8.
+  TestStore ts;
+  for (DocumentKind kind : kAllKinds) {
+    INFO(KindName(kind));
+    const char* name = kind == DocumentKind::kState ? "stateId" : "profileId";
+    for (const char* id : {"\xC0\xAE\xC0\xAE/", "mor\xC9", "\xED\xA0\x80", "a\xFF"}) {
+      Document d;
+      for (Status s : {ts->PutDocument(Key(kind, id), "{}", kJson, Create(), nullptr),
+                       ts->PostDocument(Key(kind, id), "{}", kJson, {}, nullptr),
+                       ts->GetDocument(Key(kind, id), &d), ts->DeleteDocument(Key(kind, id), {})}) {
+        INFO(s.ToString());
+        CHECK(s.IsInvalidArgument());
+        CHECK(s.message() == std::string(name) + ": must be UTF-8 text");
+      }
+    }
+    PutJson(ts, Key(kind, "caf\xC3\xA9 \xE6\x97\xA5"), "{}");  // UTF-8 ids are fine
+    CHECK(List(ts, Key(kind, "")) == std::vector<std::string>{"caf\xC3\xA9 \xE6\x97\xA5"});
+  }
+}
+
 TEST_CASE("Options::max_document_bytes: larger documents are TooLarge and not stored",
           "[documents]") {
   Options o;
