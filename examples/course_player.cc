@@ -9,12 +9,15 @@
 //
 //   example_course_player --data DIR --upstream URL --key K --secret S
 //                         [--learner EMAIL] [--score 0..1]
-//                         [--offline-only | --online]
+//                         [--offline-only | --online] [--allow-network CIDR]...
 //
 //   (default)       play a session offline, then go online and sync
 //   --offline-only  play a session offline and exit: the statements wait in
 //                   the store's outbox (as when the app is closed offline)
 //   --online        play nothing: go online and send what waited
+//   --allow-network an address or CIDR block the upstream may be at although
+//                   it is loopback or private (sync's SSRF guard refuses
+//                   those by default), e.g. 127.0.0.1 for a test LRS
 //
 // Exit status 0 when done (and, when it went online, when the upstream has
 // every statement: the destination's lag is 0), 1 otherwise.
@@ -182,12 +185,14 @@ struct Args {
   double score = 0.9;
   bool offline_only = false;  // record, do not sync
   bool online_only = false;   // sync, do not record
+  std::vector<std::string> allow_networks;
 };
 
 [[noreturn]] void Usage(const char* msg) {
   std::fprintf(stderr,
                "%s\nusage: example_course_player --data DIR --upstream URL --key K --secret S\n"
-               "         [--learner EMAIL] [--score 0..1] [--offline-only | --online]\n",
+               "         [--learner EMAIL] [--score 0..1] [--offline-only | --online]\n"
+               "         [--allow-network CIDR]...\n",
                msg);
   std::exit(2);
 }
@@ -215,6 +220,7 @@ Args ParseArgs(int argc, char** argv) {
     else if (f == "--score") a.score = Score(value());
     else if (f == "--offline-only") a.offline_only = true;
     else if (f == "--online") a.online_only = true;
+    else if (f == "--allow-network") a.allow_networks.push_back(value());
     else Usage(("unknown argument " + f).c_str());
   }
   if (a.data.empty() || a.upstream.empty() || a.key.empty() || a.secret.empty())
@@ -246,7 +252,10 @@ void SyncLog(void* /*ctx*/, int level, const char* message) {
 SyncPtr OpenSync(lrs_store* db, const Args& a) {
   std::string options = R"({"destinations":[{"name":"central","type":"xapi","url":)" +
                         Json(a.upstream) + R"(,"key":)" + Json(a.key) + R"(,"secret":)" +
-                        Json(a.secret) + R"(}],"start_paused":true})";
+                        Json(a.secret) + R"(,"allow_networks":[)";
+  for (std::size_t i = 0; i < a.allow_networks.size(); ++i)
+    options += (i ? "," : "") + Json(a.allow_networks[i]);
+  options += R"(]}],"start_paused":true})";
   Check(lrs_sync_validate(options.data(), options.size()), "lrs_sync_validate");
   lrs_sync* sync = nullptr;
   Check(lrs_sync_open(db, options.data(), options.size(), SyncLog, nullptr, &sync),

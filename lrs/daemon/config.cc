@@ -14,6 +14,7 @@
 #include <toml.hpp>
 
 #include "lrs/json/json.h"
+#include "lrs/sync/network_guard.h"
 #include "lrs/sync/relay.h"
 
 namespace lrs::daemon {
@@ -288,6 +289,30 @@ Status ApplyEnv(const EnvLookup& env, Config* c) {
   return Status::OK();
 }
 
+namespace {
+
+// The host of an http(s) URL when it is an IP address ("127.0.0.1",
+// "[::1]" -> "::1"), else empty.
+std::string UrlIpLiteral(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view rest = url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  std::string host;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return "";
+    host = std::string(rest.substr(1, close - 1));
+  } else {
+    host = std::string(rest.substr(0, rest.find(':')));
+  }
+  sync::NetworkGuard g;
+  return sync::NetworkGuard::Parse({host}, &g).ok() ? host : "";
+}
+
+}  // namespace
+
 Status SyncDestinations(const Config& c, std::map<std::string, std::string>* by_store) {
   by_store->clear();
   json::Document d;
@@ -306,6 +331,13 @@ Status SyncDestinations(const Config& c, std::map<std::string, std::string>* by_
     up.AddMember("key", json::StringValue(c.forward_credential.substr(0, sep), a), a);
     up.AddMember("secret", json::StringValue(c.forward_credential.substr(sep + 1), a), a);
     up.AddMember("start", "beginning", a);
+    // An IP address written in --forward-to is explicitly chosen: the SSRF
+    // guard lets that one address through (a host name stays guarded).
+    if (std::string host = UrlIpLiteral(c.forward_to); !host.empty()) {
+      json::Value allow(rapidjson::kArrayType);
+      allow.PushBack(json::StringValue(host, a), a);
+      up.AddMember("allow_networks", allow, a);
+    }
     d.PushBack(up, a);
   }
   std::map<std::string, json::Document> groups;

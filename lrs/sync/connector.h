@@ -30,6 +30,7 @@
 #include "lrs/status.h"
 #include "lrs/store.h"
 #include "lrs/sync/mapping.h"
+#include "lrs/sync/network_guard.h"
 #include "lrs/sync/transport.h"
 
 namespace lrs::sync {
@@ -114,7 +115,11 @@ class StateStore {
 struct ConnectorContext {
   std::string destination;            // the destination's name
   const json::Value* settings = nullptr;  // its config object (type-specific keys)
+  // Stamps the destination's SSRF guard on every request.
   HttpTransport* transport = nullptr;
+  // The destination's SSRF guard, for connectors that connect by other
+  // means than the transport (Kafka). Never null in the relay.
+  std::shared_ptr<const NetworkGuard> guard;
   Clock* clock = nullptr;
   StateStore* state = nullptr;
 };

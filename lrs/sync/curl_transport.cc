@@ -10,6 +10,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "lrs/sync/network_guard.h"
 #include "lrs/sync/transport.h"
 
 namespace lrs::sync {
@@ -41,6 +42,37 @@ size_t OnHeader(char* p, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// What the opensocket callback needs: the request's guard, and where to
+// say why it refused.
+struct GuardCheck {
+  const NetworkGuard* guard = nullptr;
+  std::string refused;  // the first refusal
+};
+
+curl_socket_t OpenSocket(void* user, curlsocktype purpose, curl_sockaddr* a) {
+  auto* check = static_cast<GuardCheck*>(user);
+  if (check->guard && purpose == CURLSOCKTYPE_IPCXN) {
+    std::string why;
+    if (!check->guard->Allows(&a->addr, &why)) {
+      if (check->refused.empty()) check->refused = "refused by the SSRF guard: " + why;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(a->family, a->socktype, a->protocol);
+}
+
+// Called for every request once its connection is made or reused (a
+// pooled connection opened under another destination's guard must pass
+// this request's guard too).
+int PreRequest(void* user, char* primary_ip, char*, int, int) {
+  auto* check = static_cast<GuardCheck*>(user);
+  if (!check->guard) return CURL_PREREQFUNC_OK;
+  std::string why;
+  if (check->guard->AllowsText(primary_ip ? primary_ip : "", &why)) return CURL_PREREQFUNC_OK;
+  if (check->refused.empty()) check->refused = "refused by the SSRF guard: " + why;
+  return CURL_PREREQFUNC_ABORT;
+}
+
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(const TransportOptions& o) : options_(o) {
@@ -66,10 +98,12 @@ class CurlTransport final : public HttpTransport {
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options_.max_host_connections);
     std::vector<CURL*> easies(reqs.size(), nullptr);
     std::vector<curl_slist*> lists(reqs.size(), nullptr);
+    std::vector<GuardCheck> checks(reqs.size());
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       CURL* h = Take();
       easies[i] = h;
-      Setup(h, reqs[i], &(*out)[i], &lists[i]);
+      checks[i].guard = reqs[i].guard.get();
+      Setup(h, reqs[i], &(*out)[i], &lists[i], &checks[i]);
       curl_easy_setopt(h, CURLOPT_PRIVATE, reinterpret_cast<char*>(i));
       curl_multi_add_handle(multi, h);
     }
@@ -82,14 +116,16 @@ class CurlTransport final : public HttpTransport {
         if (m->msg != CURLMSG_DONE) continue;
         char* priv = nullptr;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
-        HttpResponse& r = (*out)[reinterpret_cast<std::size_t>(priv)];
+        const std::size_t i = reinterpret_cast<std::size_t>(priv);
+        HttpResponse& r = (*out)[i];
         if (m->data.result == CURLE_OK) {
           long code = 0;
           curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
           r.status = static_cast<int>(code);
         } else {
           r.status = 0;
-          r.error = curl_easy_strerror(m->data.result);
+          r.error = checks[i].refused.empty() ? std::string(curl_easy_strerror(m->data.result))
+                                              : checks[i].refused;
           r.headers.clear();
           r.body.clear();
         }
@@ -126,13 +162,19 @@ class CurlTransport final : public HttpTransport {
     else curl_easy_cleanup(h);
   }
 
-  void Setup(CURL* h, const HttpRequest& req, HttpResponse* resp, curl_slist** list) {
+  void Setup(CURL* h, const HttpRequest& req, HttpResponse* resp, curl_slist** list,
+             GuardCheck* check) {
     curl_easy_reset(h);  // keeps the connection cache
     curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(h, CURLOPT_SHARE, share_);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");  // no proxy from the environment
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, check);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, &PreRequest);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, check);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());

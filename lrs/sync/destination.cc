@@ -123,6 +123,11 @@ Status ParseOne(const json::Value& v, Destination* d) {
   }
   LRS_RETURN_IF_ERROR(Mapping::Parse(m, d->categories, &d->mapping));
 
+  auto guard = std::make_shared<NetworkGuard>();
+  if (const json::Value* a = json::Member(v, "allow_networks"))
+    LRS_RETURN_IF_ERROR(NetworkGuard::ParseJson(*a, "allow_networks", guard.get()));
+  d->guard = std::move(guard);
+
   d->settings.CopyFrom(v, d->settings.GetAllocator());
   // Connectors that can send whole statements need to know whether
   // education data may leave (webhook payload = "statement").

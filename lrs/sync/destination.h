@@ -15,6 +15,7 @@
 #include "lrs/json/json.h"
 #include "lrs/status.h"
 #include "lrs/sync/mapping.h"
+#include "lrs/sync/network_guard.h"
 
 namespace lrs::sync {
 
@@ -34,6 +35,9 @@ struct Destination {
   int breaker_failures = 1;  // consecutive destination-level failures that open it
   double rate_per_second = 0;  // 0: unlimited
   double rate_burst = 0;
+  // The SSRF guard: special address ranges refused unless the destination
+  // lists them in "allow_networks" (lrs/sync/network_guard.h).
+  std::shared_ptr<const NetworkGuard> guard = std::make_shared<NetworkGuard>();
 };
 
 // Parses a JSON array of destination objects. InvalidArgument names the

@@ -103,6 +103,7 @@ Status DryRun(Store* store, const std::string& destinations_json, const std::str
   ctx.transport = transport.get();
   ctx.clock = Clock::System();
   ctx.state = &state;
+  ctx.guard = d->guard;
   std::unique_ptr<Connector> c;
   LRS_RETURN_IF_ERROR(NewConnector(d->type, ctx, &c));
   if (c->uses_mapping()) {

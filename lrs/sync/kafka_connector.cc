@@ -38,8 +38,12 @@
 
 #include "lrs/sync/connector.h"
 
+#include <errno.h>
+#include <sys/socket.h>
+
 #include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -160,7 +164,23 @@ class KafkaConnector final : public Connector {
         if (!it->value.IsString())
           return Status::InvalidArgument("properties." + std::string(json::View(it->name)) +
                                          ": must be a string");
-        properties_.emplace_back(json::View(it->name), json::View(it->value));
+        const std::string_view k = json::View(it->name), v = json::View(it->value);
+        // TLS verification is on for every outbound connection; these
+        // would turn it off, and the relay's own settings are its own.
+        if (k == "enable.ssl.certificate.verification" && v != "true")
+          return Status::InvalidArgument(
+              "properties.enable.ssl.certificate.verification: TLS certificate verification "
+              "cannot be turned off (give ssl.ca.location for a private CA)");
+        if (k == "ssl.endpoint.identification.algorithm" && v != "https")
+          return Status::InvalidArgument(
+              "properties.ssl.endpoint.identification.algorithm: must stay \"https\" (broker "
+              "host names are verified)");
+        if (k == "connect_cb" || k == "socket_cb" || k == "opaque" || k == "bootstrap.servers" ||
+            k == "enable.idempotence" || k == "client.id")
+          return Status::InvalidArgument("properties." + std::string(k) +
+                                         ": set by the connector (use the destination's own "
+                                         "settings)");
+        properties_.emplace_back(k, v);
       }
     }
     if (HasSecret(s, "sasl_password")) {
@@ -245,8 +265,11 @@ class KafkaConnector final : public Connector {
       Close();  // a new producer (and idempotence epoch) at the next call
       return DeliveryResult::Unavailable(std::string("kafka: fatal producer error: ") + why);
     }
-    if (delivered == 0 && retry > 0 && retry == records.size())
-      return DeliveryResult::Unavailable(first_error);
+    if (delivered == 0 && retry > 0 && retry == records.size()) {
+      std::lock_guard<std::mutex> l(refused_mu_);
+      return DeliveryResult::Unavailable(refused_.empty() ? first_error
+                                                          : refused_ + " (" + first_error + ")");
+    }
     return result;
   }
 
@@ -265,6 +288,8 @@ class KafkaConnector final : public Connector {
     if (s.ok()) s = set("message.timeout.ms", std::to_string(timeout_.count()));
     if (s.ok()) s = set("linger.ms", "5");
     if (s.ok()) s = set("client.id", "lrs-" + ctx_.destination);
+    if (s.ok()) s = set("ssl.endpoint.identification.algorithm", "https");
+    if (s.ok()) s = set("enable.ssl.certificate.verification", "true");
     for (const auto& [k, v] : properties_)
       if (s.ok()) s = set(k, v);
     if (!s.ok()) {
@@ -272,6 +297,12 @@ class KafkaConnector final : public Connector {
       return s;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, &OnDelivery);
+    // The SSRF guard judges every broker address (bootstrap and advertised)
+    // as the socket connects.
+    if (ctx_.guard) {
+      rd_kafka_conf_set_opaque(conf, this);
+      rd_kafka_conf_set_connect_cb(conf, &GuardedConnect);
+    }
     // librdkafka would log to stderr; what matters reaches the relay as
     // delivery errors (sync status, the dead-letter queue).
     rd_kafka_conf_set_log_cb(conf, nullptr);
@@ -282,6 +313,18 @@ class KafkaConnector final : public Connector {
       return Status::InvalidArgument(std::string("kafka: ") + err);
     }
     return Status::OK();
+  }
+
+  static int GuardedConnect(int fd, const sockaddr* addr, int len, const char*, void* opaque) {
+    auto* self = static_cast<KafkaConnector*>(opaque);
+    std::string why;
+    if (!self->ctx_.guard->Allows(addr, &why)) {
+      std::lock_guard<std::mutex> l(self->refused_mu_);
+      self->refused_ = "kafka: broker refused by the SSRF guard: " + why;
+      return EACCES;
+    }
+    if (connect(fd, addr, static_cast<socklen_t>(len)) == 0 || errno == EINPROGRESS) return 0;
+    return errno;
   }
 
   void Close() {
@@ -298,6 +341,8 @@ class KafkaConnector final : public Connector {
   std::chrono::milliseconds timeout_{30000};
   std::vector<std::pair<std::string, std::string>> properties_;
   rd_kafka_t* rk_ = nullptr;
+  std::mutex refused_mu_;
+  std::string refused_;  // the last broker address the guard refused
 };
 
 }  // namespace

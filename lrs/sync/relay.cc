@@ -136,7 +136,9 @@ class Lane {
     ConnectorContext ctx;
     ctx.destination = dest_->name;
     ctx.settings = &dest_->settings;
-    ctx.transport = shared_->transport.get();
+    guarded_ = std::make_unique<GuardedTransport>(shared_->transport.get(), dest_->guard);
+    ctx.transport = guarded_.get();
+    ctx.guard = dest_->guard;
     ctx.clock = shared_->clock;
     ctx.state = &state_;
     LRS_RETURN_IF_ERROR(NewConnector(dest_->type, ctx, &connector_));
@@ -749,6 +751,7 @@ class Lane {
   RelayShared* const shared_;
   const std::string prefix_;  // "<name>\0"
   DbStateStore state_;
+  std::unique_ptr<GuardedTransport> guarded_;  // outlives connector_
   std::unique_ptr<Connector> connector_;
   TokenBucket bucket_;
   std::mt19937_64 rng_;
@@ -929,6 +932,7 @@ Status ValidateDestinations(const std::string& destinations_json) {
     ctx.transport = &transport;
     ctx.clock = Clock::System();
     ctx.state = &state;
+    ctx.guard = d.guard;
     std::unique_ptr<Connector> c;
     Status s = NewConnector(d.type, ctx, &c);
     if (!s.ok()) {

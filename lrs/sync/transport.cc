@@ -18,4 +18,11 @@ HttpResponse HttpTransport::Send(const HttpRequest& req) {
   return out.empty() ? HttpResponse{} : std::move(out[0]);
 }
 
+void GuardedTransport::SendAll(const std::vector<HttpRequest>& reqs,
+                               std::vector<HttpResponse>* out) {
+  std::vector<HttpRequest> stamped(reqs);
+  for (HttpRequest& r : stamped) r.guard = guard_;
+  inner_->SendAll(stamped, out);
+}
+
 }  // namespace lrs::sync

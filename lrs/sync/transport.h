@@ -19,6 +19,8 @@
 
 namespace lrs::sync {
 
+class NetworkGuard;
+
 struct HttpRequest {
   std::string method = "POST";
   std::string url;  // absolute http:// or https:// URL
@@ -26,6 +28,12 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds timeout{30000};  // whole exchange
+  // The SSRF guard (lrs/sync/network_guard.h): every address the transport
+  // connects to for this request must pass it, or the request fails with
+  // status 0 and an error naming the address. nullptr: no guard (only for
+  // the daemon's own loopback calls; the relay stamps every destination's
+  // requests with the destination's guard).
+  std::shared_ptr<const NetworkGuard> guard;
 };
 
 struct HttpResponse {
@@ -51,9 +59,22 @@ class HttpTransport {
   HttpResponse Send(const HttpRequest& req);
 };
 
+// Stamps `guard` on every request it passes on to `inner` (which must
+// outlive it). The relay gives each destination's connector one of these.
+class GuardedTransport final : public HttpTransport {
+ public:
+  GuardedTransport(HttpTransport* inner, std::shared_ptr<const NetworkGuard> guard)
+      : inner_(inner), guard_(std::move(guard)) {}
+  void SendAll(const std::vector<HttpRequest>& reqs, std::vector<HttpResponse>* out) override;
+
+ private:
+  HttpTransport* inner_;
+  std::shared_ptr<const NetworkGuard> guard_;
+};
+
 struct TransportOptions {
-  // TLS peer and host verification is always on; a CA bundle other than
-  // the system's may be given (PEM file).
+  // TLS peer and host verification is always on and cannot be turned off;
+  // a CA bundle other than the system's may be given (PEM file).
   std::string ca_file;
   std::chrono::milliseconds connect_timeout{10000};
   // Connections kept open per host for reuse.
@@ -62,6 +83,9 @@ struct TransportOptions {
 };
 
 // The libcurl transport (curl multi interface, connection reuse, HTTP/1.1).
+// http:// and https:// only; redirects are not followed; proxies from the
+// environment (http_proxy, ...) are not used, so the guard judges the
+// address really connected to.
 std::unique_ptr<HttpTransport> NewCurlTransport(const TransportOptions& options = {});
 
 }  // namespace lrs::sync

@@ -200,6 +200,7 @@ async function main() {
     '[auth]', 'dev_credential = false', '', '[store]', 'sync = false', '',
     '[[sync.destinations]]', 'name = "crm"', 'type = "webhook"',
     `url = "http://127.0.0.1:${rx.port}/hook"`,
+    'allow_networks = ["127.0.0.1"]',
     `secret = "whsec_${crypto.randomBytes(24).toString('base64')}"`,
     'retry = { max_attempts = 1, base_ms = 1, cap_ms = 5 }', ''].join('\n'));
 

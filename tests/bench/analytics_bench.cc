@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
         store.get(),
         R"([{"name":"kafka)" + std::to_string(batch) + R"(","type":"kafka","brokers":")" + kafka.bootstraps +
             R"(","topic":"xapi.bench","batch_size":)" + std::to_string(batch) +
-            R"(,"properties":{"linger.ms":"5","compression.type":"lz4"}}])",
+            R"(,"properties":{"linger.ms":"5","compression.type":"lz4"},"allow_networks":["127.0.0.1"]}])",
         &cpu);
     Report(("kafka (mock cluster), batch_size " + std::to_string(batch)).c_str(), total, secs, cpu);
   }
@@ -134,7 +134,8 @@ int main(int argc, char** argv) {
     double cpu = 0;
     const double secs = Forward(store.get(),
                                 R"([{"name":"clickhouse)" + std::to_string(batch) + R"(","type":"clickhouse","url":")" + ch.url() +
-                                    R"(","batch_size":)" + std::to_string(batch) + "}]",
+                                    R"(","batch_size":)" + std::to_string(batch) +
+                                    R"(,"allow_networks":["127.0.0.1"]}])",
                                 &cpu);
     Report(("clickhouse, batch_size " + std::to_string(batch)).c_str(), total, secs, cpu);
     std::string rows;

@@ -256,7 +256,8 @@ std::string Destination(const std::string& name, const std::string& url, std::si
                         std::size_t parallel = 1) {
   return "[{\"name\":\"" + name + "\",\"type\":\"xapi\",\"url\":\"" + url + "\",\"key\":\"" +
          kKey + "\",\"secret\":\"" + kSecret + "\",\"batch_size\":" + std::to_string(batch) +
-         ",\"parallel_requests\":" + std::to_string(parallel) + "}]";
+         ",\"parallel_requests\":" + std::to_string(parallel) +
+         ",\"allow_networks\":[\"127.0.0.1\"]}]";
 }
 
 // ---- Phase A: relay throughput ---------------------------------------------------------

@@ -341,7 +341,8 @@ TEST_CASE("C API: one app's store syncs to another's local endpoint") {
   Store app;
   std::string options = R"({"start_paused":true,"tick_ms":50,"destinations":[{"name":"central",)"
                         R"("type":"xapi","url":")" + endpoint +
-                        R"(","key":"central","secret":"central-secret-1"}]})";
+                        R"(","key":"central","secret":"central-secret-1",)"
+                        R"("allow_networks":["127.0.0.1"]}]})";
   REQUIRE(lrs_sync_validate(options.c_str(), LRS_NTS) == LRS_OK);
   CHECK(lrs_sync_validate(R"({"destinations":[{"name":"x","type":"nope"}]})", LRS_NTS) ==
         LRS_INVALID_ARGUMENT);

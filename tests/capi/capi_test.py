@@ -1641,7 +1641,8 @@ class T11_Sync(StoreCase):
     def dest(self, url=None, name="central", **extra):
         d = {"name": name, "type": "xapi",
              "url": url or "http://127.0.0.1:%d/xapi/" % self.upstream.port,
-             "key": lrs_harness.KEY, "secret": lrs_harness.SECRET}
+             "key": lrs_harness.KEY, "secret": lrs_harness.SECRET,
+             "allow_networks": ["127.0.0.1"]}  # the upstream is on loopback
         d.update(extra)
         return d
 

@@ -219,6 +219,25 @@ secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
   CHECK(by_store["default"].find("\"crm\"") != std::string::npos);
   CHECK(by_store["default"].find("\"upstream\"") != std::string::npos);
   CHECK(by_store["default"].find("\"start\":\"beginning\"") != std::string::npos);
+  // An IP address written in --forward-to is explicitly allowed past the
+  // SSRF guard (that address only); a host name is not.
+  CHECK(by_store["default"].find(R"("allow_networks":["127.0.0.1"])") != std::string::npos);
+  for (const auto& [url, allowed] : std::vector<std::pair<std::string, std::string>>{
+           {"https://[::1]:8443/xapi/", R"(["::1"])"},
+           {"http://u@10.1.2.3/xapi", R"(["10.1.2.3"])"},
+           {"https://lrs.example.com/xapi/", ""},
+           {"http://127.0.0.1.nip.io/xapi/", ""}}) {
+    INFO(url);
+    Config f;
+    REQUIRE(ResolveConfig(FlagOverrides{}, FakeEnv({{"LRS_FORWARD_TO", url},
+                                                    {"LRS_FORWARD_CREDENTIAL", "k:s"}}),
+                          &f)
+                .ok());
+    std::map<std::string, std::string> d;
+    REQUIRE(SyncDestinations(f, &d).ok());
+    if (allowed.empty()) CHECK(d["default"].find("allow_networks") == std::string::npos);
+    else CHECK(d["default"].find("\"allow_networks\":" + allowed) != std::string::npos);
+  }
 
   flags.config_file = WriteFile(dir, "[[sync.destinations]]\nname = \"x\"\ntype = \"segment\"\n"
                                      "write_key = \"wk\"\nstore = \"Not A Store\"\n");

@@ -62,7 +62,8 @@ struct Receiver {
 
 std::string Webhook(const std::string& name, const std::string& url, const std::string& extra = "") {
   return R"({"name":")" + name + R"(","type":"webhook","url":")" + url + R"(/hook","secret":")" +
-         kSecret + R"(","retry":{"max_attempts":2,"base_ms":1,"cap_ms":5})" + extra + "}";
+         kSecret + R"(","retry":{"max_attempts":2,"base_ms":1,"cap_ms":5},)" +
+         R"("allow_networks":["127.0.0.1"])" + extra + "}";
 }
 
 std::string StatementAbout(const std::string& activity) {
@@ -387,7 +388,8 @@ TEST_CASE("lrs sync: asks the running daemon, else works on the durable state",
     std::ofstream f(config_file);
     f << "[store]\nsync = false\n\n[[sync.destinations]]\nname = \"hook\"\ntype = \"webhook\"\n"
       << "url = \"" << rx.url() << "/hook\"\nsecret = \"" << kSecret << "\"\n"
-      << "retry = { max_attempts = 2, base_ms = 1, cap_ms = 5 }\n";
+      << "retry = { max_attempts = 2, base_ms = 1, cap_ms = 5 }\n"
+      << "allow_networks = [\"127.0.0.1\"]\n";
   }
   Config c;
   Status loaded = LoadConfigFile(config_file, &c);

@@ -134,7 +134,8 @@ class CoursePlayerTest(unittest.TestCase):
     def player(self, *extra, learner="ana@example.com"):
         code, out = run([program("example_course_player"), "--data", self.device,
                          "--upstream", self.url, "--key", lrs_harness.KEY,
-                         "--secret", lrs_harness.SECRET, "--learner", learner, *extra])
+                         "--secret", lrs_harness.SECRET, "--learner", learner,
+                         "--allow-network", "127.0.0.1", *extra])
         return code, PlayerOutput(out)
 
     def upstream_statements(self, registration):

@@ -201,6 +201,38 @@ TEST_CASE("Kafka: settings are checked and named", "[sync][kafka]") {
             .find("properties.no.such.setting") != std::string::npos);
   CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","batch_size":0})").find("batch_size") !=
         std::string::npos);
+  // TLS verification stays on (issue [7/7] point 5), and the connector's
+  // own settings stay its own.
+  CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","properties":{"enable.ssl.certificate.verification":"false"}})")
+            .find("cannot be turned off") != std::string::npos);
+  CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","properties":{"ssl.endpoint.identification.algorithm":"none"}})")
+            .find("must stay \"https\"") != std::string::npos);
+  CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","properties":{"enable.idempotence":"false"}})")
+            .find("set by the connector") != std::string::npos);
+  CHECK(status(R"({"brokers":"127.0.0.1:1","topic":"t","properties":{"ssl.endpoint.identification.algorithm":"https","security.protocol":"plaintext"}})") == "OK");
+}
+
+TEST_CASE("Kafka: the SSRF guard judges every broker address", "[sync][kafka][ssrf]") {
+  MockCluster m(1, kTopic);
+  ConnectorHarness h(Settings(m, R"(,"timeout_ms":1000)"));
+  h.ctx.guard = std::make_shared<NetworkGuard>();  // refuses loopback
+  std::unique_ptr<Connector> c;
+  REQUIRE(NewConnector("kafka", h.ctx, &c).ok());
+  auto recs = Records(1, 1, 1);
+  DeliveryResult d = c->Deliver(Ptrs(recs));
+  REQUIRE(d.kind == DeliveryResult::Kind::kUnavailable);
+  CHECK(d.error.find("broker refused by the SSRF guard: 127.0.0.1 is loopback") !=
+        std::string::npos);
+  CHECK(Consume(m, 0).empty());
+
+  // Allowed: delivered.
+  NetworkGuard allow;
+  REQUIRE(NetworkGuard::Parse({"127.0.0.1"}, &allow).ok());
+  h.ctx.guard = std::make_shared<NetworkGuard>(allow);
+  REQUIRE(NewConnector("kafka", h.ctx, &c).ok());
+  d = c->Deliver(Ptrs(recs));
+  REQUIRE(d.kind == DeliveryResult::Kind::kDone);
+  CHECK(d.records[0].outcome == Outcome::kDelivered);
 }
 
 TEST_CASE("Kafka relay: the cursor moves only on delivery reports", "[sync][kafka]") {
@@ -225,7 +257,8 @@ TEST_CASE("Kafka relay: the cursor moves only on delivery reports", "[sync][kafk
   RelayOptions ro;
   ro.destinations_json = R"([{"name":"stream","type":"kafka","brokers":")" + m.bootstraps +
                          R"(","topic":")" + kTopic +
-                         R"(","timeout_ms":1000,"retry":{"base_ms":50,"cap_ms":200}}])";
+                         R"(","timeout_ms":1000,"retry":{"base_ms":50,"cap_ms":200},)"
+                         R"("allow_networks":["127.0.0.1"]}])";
   ro.tick = std::chrono::milliseconds(50);
   std::unique_ptr<Relay> relay;
   {

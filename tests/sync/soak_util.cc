@@ -822,8 +822,10 @@ Fleet::~Fleet() = default;
 
 std::string Fleet::DestinationsJson(const std::string& extra) const {
   const Impl* m = impl_.get();
+  // Every mock listens on loopback, which the SSRF guard refuses unless allowed.
+  const std::string loopback = R"(,"allow_networks":["127.0.0.1"])";
   const std::string common =
-      R"(,"retry":{"max_attempts":5,"base_ms":2,"cap_ms":40},"timeout_ms":800)" + extra;
+      R"(,"retry":{"max_attempts":5,"base_ms":2,"cap_ms":40},"timeout_ms":800)" + loopback + extra;
   std::string d = "[";
   d += R"({"name":")" + std::string(kXapi) + R"(","type":"xapi","url":")" + m->xapi.endpoint() +
        R"(","token_url":")" + m->xapi.token_url() + R"(","client_id":")" + XapiUpstream::kClientId +
@@ -853,7 +855,8 @@ std::string Fleet::DestinationsJson(const std::string& extra) const {
        common + "}";
   // Analytics: longer message timeouts for Kafka (leader moves take a
   // metadata round), and room for partial failures before dead letters.
-  const std::string analytics_common = R"(,"retry":{"max_attempts":30,"base_ms":2,"cap_ms":40})" + extra;
+  const std::string analytics_common =
+      R"(,"retry":{"max_attempts":30,"base_ms":2,"cap_ms":40})" + loopback + extra;
 #ifdef LRS_WITH_KAFKA
   if (m->kafka)
     d += R"(,{"name":")" + std::string(kKafka) + R"(","type":"kafka","brokers":")" +
