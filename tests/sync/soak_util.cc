@@ -820,6 +820,11 @@ Fleet::Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, d
 
 Fleet::~Fleet() = default;
 
+std::vector<std::string> Fleet::Secrets() {
+  return {XapiUpstream::kClientSecret, kWebhookSecret, HubSpotMock::kToken, "cs-very-secret",
+          MarketoMock::kSecret, SegmentMock::kWriteKey};
+}
+
 std::string Fleet::DestinationsJson(const std::string& extra) const {
   const Impl* m = impl_.get();
   // Every mock listens on loopback, which the SSRF guard refuses unless allowed.

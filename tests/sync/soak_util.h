@@ -262,6 +262,9 @@ class Fleet {
   // Whether the destination applies each record at most once (all but
   // Marketo, which does not de-duplicate custom activities).
   static bool Idempotent(const std::string& destination);
+  // Every secret value DestinationsJson holds (client secrets, tokens, keys):
+  // none may appear in a log, an error or a metric.
+  static std::vector<std::string> Secrets();
 
   void SetFaults(bool on);
   Effects EffectsAt(const std::string& destination);
