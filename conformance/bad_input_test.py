@@ -1706,6 +1706,17 @@ def query_cases(t):
     q("more with a JSON-pages prefix and garbage", {"more": "j!!!"}, "more")
     q("more with a multipart prefix and garbage", {"more": "mAAAA"}, "more")
     q("more with other parameters", {"more": "jAAAA", "limit": "1"}, "limit")
+    # A real continuation token (Data 2.5 "more"), tampered with.
+    more = json.loads(t.call("GET", "statements", {"limit": "1"})[2])["more"]
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(more).query)["more"][0]
+    for name, value in (("cut by one character", token[:-1]), ("cut by five", token[:-5]),
+                        ("with a character appended", token + "A"),
+                        ("with four characters appended", token + "AAAA"),
+                        ("zeroed", token[0] + "A" * (len(token) - 1)),
+                        ("of underscores", token[0] + "_" * 40),
+                        ("of 400 hyphens", token[0] + "-" * 400), ("prefix only", token[0]),
+                        ("with another prefix", "x" + token[1:])):
+        q("more: a real token %s" % name, {"more": value}, "more")
     q("malformed percent-encoding", None, query="limit=%zz")
     q("truncated percent-encoding", None, query="limit=1%")
     q("percent-encoding of one digit", None, query="agent=%7")
