@@ -314,8 +314,9 @@ Status Env::ClassifyWriteError(int rc, std::string_view what) {
   if (statvfs(dir_.c_str(), &vfs) == 0) {
     std::uint64_t avail = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
     if (avail < (std::uint64_t{16} << 20))
+      // No path: this message reaches clients (507).
       return Status::NoSpace(std::string(what) + ": disk full (" + std::to_string(avail) +
-                             " bytes free in " + dir_ + ")");
+                             " bytes free on the data directory's filesystem)");
   }
   struct rlimit rl;
   struct stat st;
