@@ -21,6 +21,7 @@
 #include "lrs/http/server.h"
 #include "tests/http/http_test_util.h"
 #include "tests/support/test_util.h"
+#include "tests/support/tls_util.h"
 
 namespace lrs::http {
 namespace {
@@ -34,37 +35,7 @@ using testing::Ms;
 using testing::RawClient;
 using testing::TestOptions;
 
-// Writes a self-signed P-256 certificate for CN=localhost and its key.
-bool MakeSelfSigned(const std::string& cert_path, const std::string& key_path) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  bool ok = key != nullptr && cert != nullptr;
-  if (ok) {
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    ok = X509_sign(cert, key, EVP_sha256()) > 0;
-  }
-  if (ok) {
-    FILE* f = std::fopen(key_path.c_str(), "wb");
-    ok = f != nullptr && PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-    if (f != nullptr) std::fclose(f);
-  }
-  if (ok) {
-    FILE* f = std::fopen(cert_path.c_str(), "wb");
-    ok = f != nullptr && PEM_write_X509(f, cert) == 1;
-    if (f != nullptr) std::fclose(f);
-  }
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ok;
-}
+using lrs::testing::MakeSelfSigned;
 
 TEST_CASE("TLS: HTTPS round trip with a self-signed certificate", "[http][tls]") {
   lrs::testing::TempDir dir;

@@ -25,7 +25,7 @@
 // schedule and fault sequences (thread timing still varies).
 // LRS_CRASH_KILLS=<n> sets the number of kills (default 5 to 8, chosen by
 // the seed); `scripts/crash` runs it with 200. More kills post more
-// statements (100 per kill, at least 4,000), so that about half the kills
+// statements (150 per kill, at least 4,000), so that about half the kills
 // still land while clients post.
 
 #include <fcntl.h>
@@ -252,7 +252,7 @@ TEST_CASE(
   CAPTURE(seed);
   std::mt19937 rng(seed);
   const int kills = Kills(&rng);
-  const int n_statements = std::max(kMinStatements, kills * 100);
+  const int n_statements = std::max(kMinStatements, kills * 150);
   // Time the clients may take (restarts included) before the test gives up.
   const auto ingest_limit = 120s + kills * 1500ms;
   const std::vector<SoakStatement> statements =

@@ -1,8 +1,12 @@
 // Copyright 2026 The lrs Authors. Licensed under the Apache License, Version 2.0.
 #include "lrs/sync/transport.h"
 
+#include <filesystem>
 #include <thread>
 
+#include "lrs/http/server.h"
+#include "tests/support/test_util.h"
+#include "tests/support/tls_util.h"
 #include "tests/sync/sync_test_util.h"
 
 namespace lrs::sync {
@@ -70,6 +74,43 @@ TEST_CASE("curl transport times out a slow server") {
   HttpResponse r = t->Send(req);
   CHECK(r.status == 0);
   CHECK_FALSE(r.error.empty());
+}
+
+// Issue [7/7] point 5: TLS verification on every outbound call.
+TEST_CASE("curl transport verifies TLS peers and host names, always", "[ssrf][tls]") {
+  lrs::testing::TempDir dir;
+  std::filesystem::create_directories(dir.path());
+  http::ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.tls_cert_file = dir.path() + "/cert.pem";  // self-signed, CN=localhost
+  o.tls_key_file = dir.path() + "/key.pem";
+  REQUIRE(lrs::testing::MakeSelfSigned(o.tls_cert_file, o.tls_key_file));
+  std::unique_ptr<http::Server> server;
+  REQUIRE(http::Server::Start(
+              o, [](http::Request&) { return testing::Json(200, "{}"); }, nullptr, &server)
+              .ok());
+  const std::string port = std::to_string(server->port());
+  HttpRequest req;
+  req.method = "GET";
+  req.url = "https://localhost:" + port + "/x";
+  req.timeout = std::chrono::milliseconds(5000);
+
+  // A certificate no trusted CA signed: refused.
+  HttpResponse r = NewCurlTransport()->Send(req);
+  CHECK(r.status == 0);
+  CHECK(r.error.find("certificate") != std::string::npos);
+
+  // Trusted (its own CA file): accepted, for the name it carries only.
+  TransportOptions to;
+  to.ca_file = o.tls_cert_file;
+  auto trusting = NewCurlTransport(to);
+  r = trusting->Send(req);
+  CHECK(r.status == 200);
+  req.url = "https://127.0.0.1:" + port + "/x";  // not the certificate's name
+  r = trusting->Send(req);
+  CHECK(r.status == 0);
+  CHECK_FALSE(r.error.empty());
+  server->Stop(std::chrono::milliseconds(500));
 }
 
 TEST_CASE("curl transport refuses non-HTTP schemes") {
