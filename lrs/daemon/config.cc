@@ -3,6 +3,7 @@
 #include "lrs/daemon/config.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
@@ -79,29 +80,40 @@ class TableReader {
   Status status_;
 };
 
-// TOML (a table, array or value) as JSON text.
-std::string TomlToJson(const toml::value& v) {
+// TOML (a table, array or value) at `path` as JSON text. InvalidArgument
+// naming the key for inf and nan, which JSON cannot hold.
+Status TomlToJson(const toml::value& v, const std::string& path, std::string* out) {
   json::Document d;
-  std::function<json::Value(const toml::value&)> conv = [&](const toml::value& x) -> json::Value {
+  Status status;
+  std::function<json::Value(const toml::value&, const std::string&)> conv =
+      [&](const toml::value& x, const std::string& at) -> json::Value {
     auto& a = d.GetAllocator();
     if (x.is_table()) {
       json::Value o(rapidjson::kObjectType);
-      for (const auto& [k, y] : x.as_table()) o.AddMember(json::StringValue(k, a), conv(y), a);
+      for (const auto& [k, y] : x.as_table())
+        o.AddMember(json::StringValue(k, a), conv(y, at + "." + k), a);
       return o;
     }
     if (x.is_array()) {
       json::Value arr(rapidjson::kArrayType);
-      for (const auto& y : x.as_array()) arr.PushBack(conv(y), a);
+      for (std::size_t i = 0; i < x.as_array().size(); ++i)
+        arr.PushBack(conv(x.as_array()[i], at + "[" + std::to_string(i) + "]"), a);
       return arr;
     }
     if (x.is_boolean()) return json::Value(x.as_boolean());
     if (x.is_integer()) return json::Value(static_cast<std::int64_t>(x.as_integer()));
-    if (x.is_floating()) return json::Value(x.as_floating());
+    if (x.is_floating()) {
+      if (!std::isfinite(x.as_floating()) && status.ok())
+        status = Status::InvalidArgument(at + ": must be a finite number, not " + toml::format(x));
+      return json::Value(x.as_floating());
+    }
     if (x.is_string()) return json::StringValue(x.as_string().str, a);
     return json::StringValue(toml::format(x), a);  // dates and times: their TOML text
   };
-  json::Value root = conv(v);
-  return json::Write(root);
+  json::Value root = conv(v, path);
+  LRS_RETURN_IF_ERROR(status);
+  *out = json::Write(root);
+  return Status::OK();
 }
 
 Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
@@ -129,7 +141,8 @@ Status ReadTables(const toml::value& root, const std::string& file, Config* c) {
     if (!d.is_array())
       return Status::InvalidArgument(file + ": sync.destinations: must be an array of tables "
                                             "([[sync.destinations]])");
-    c->sync_destinations = TomlToJson(d);
+    if (Status s = TomlToJson(d, "sync.destinations", &c->sync_destinations); !s.ok())
+      return s.WithPrefix(file + ": ");
     Config only;
     only.sync_destinations = c->sync_destinations;
     std::map<std::string, std::string> by_store;

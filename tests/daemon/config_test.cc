@@ -180,6 +180,17 @@ TEST_CASE("Config: LoadConfigString reads TOML text as LoadConfigFile reads a fi
   CHECK(LoadConfigString("[server\n", "x.toml", &c).IsInvalidArgument());
   CHECK(LoadConfigString("data_dir = \"\xff\"\n", "x.toml", &c).IsInvalidArgument());  // not UTF-8
 
+  // inf and nan have no JSON form: named, not turned into malformed JSON
+  // (found by config_fuzz).
+  s = LoadConfigString(
+      "[[sync.destinations]]\nname = \"c\"\ntype = \"xapi\"\nrate_limit = { per_second = inf }\n",
+      "x.toml", &c);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message() ==
+        "x.toml: sync.destinations[0].rate_limit.per_second: must be a finite number, not inf");
+  CHECK(LoadConfigString("[[sync.destinations]]\nx = [1.5, -nan]\n", "x.toml", &c).message() ==
+        "x.toml: sync.destinations[0].x[1]: must be a finite number, not -nan");
+
   // The file variant: the same, and IOError only when the file cannot be read.
   TempDir dir;
   CHECK(LoadConfigFile(WriteFile(dir, ""), &c).ok());

@@ -11,7 +11,9 @@
 // Invariants:
 //  - loading never throws and fails only with InvalidArgument and a message
 //    (a message "config fuzz.toml: ..." would be an exception other than
-//    toml11's, caught by the loader's last resort: reported as a finding);
+//    toml11's, caught by the loader's last resort: reported as a finding),
+//    never with a JSON syntax error (sync destinations go from TOML to JSON
+//    inside the loader);
 //  - Validate and SyncDestinations of a loaded config fail only with
 //    InvalidArgument; ValidateDestinations and Mapping::Parse likewise;
 //  - a parsed mapping's version is 16 hex digits and the same when parsed
@@ -146,6 +148,8 @@ void LoadToml(std::string_view text) {
     // Only toml11's exceptions and the loader's own checks: any other
     // exception is caught as "config fuzz.toml: what()".
     Check(s.message().rfind("config fuzz.toml: ", 0) != 0);
+    // The TOML the loader converts to JSON is always well-formed JSON.
+    Check(s.message().find("invalid JSON") == std::string::npos);
     return;
   }
   CheckInvalid(lrs::daemon::Validate(config));
