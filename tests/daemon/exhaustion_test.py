@@ -34,9 +34,6 @@ sys.path.insert(0, os.path.join(ROOT, "conformance"))
 import lrs_harness  # noqa: E402
 from lrs_harness import Client, Daemon, statement  # noqa: E402
 
-LRS_BINARY = None
-
-
 def batch(n, tag):
     """n statements with fresh ids and a padded extension (about 1.5 KB each)."""
     out = []
@@ -66,7 +63,7 @@ def rss_kib(pid):
 class Exhaustion(unittest.TestCase):
 
     def setUp(self):
-        if not LRS_BINARY or not os.path.exists(LRS_BINARY):
+        if not lrs_harness.LRS_BINARY or not os.path.exists(lrs_harness.LRS_BINARY):
             self.skipTest("no lrs program in this build")
 
     def assertJsonError(self, r, status):
@@ -120,7 +117,7 @@ class Exhaustion(unittest.TestCase):
             os.fsync(f.fileno())
 
         data = os.path.join(mnt, "lrs")
-        d = Daemon(LRS_BINARY, data_dir=data)
+        d = Daemon(lrs_harness.LRS_BINARY, data_dir=data)
         try:
             c = Client(d.port)
             t0 = time.time()
@@ -156,7 +153,7 @@ class Exhaustion(unittest.TestCase):
 
             # A crash now loses nothing acknowledged; the store reopens.
             d.kill()
-            d2 = Daemon(LRS_BINARY, data_dir=data)
+            d2 = Daemon(lrs_harness.LRS_BINARY, data_dir=data)
             try:
                 self.check_stored(Client(d2.port), acked)
             finally:
@@ -170,7 +167,7 @@ class Exhaustion(unittest.TestCase):
         small = write_config(work, "[store]\ninitial_map_size = 1048576\n"
                                    "max_map_size = 6291456\n")
         data = os.path.join(work, "data")
-        d = Daemon(LRS_BINARY, extra_args=("--config", small), data_dir=data)
+        d = Daemon(lrs_harness.LRS_BINARY, extra_args=("--config", small), data_dir=data)
         try:
             c = Client(d.port)
             t0 = time.time()
@@ -187,7 +184,7 @@ class Exhaustion(unittest.TestCase):
             self.assertEqual(d.stop(), 0)
 
         big = write_config(work, "[store]\nmax_map_size = 67108864\n")
-        d = Daemon(LRS_BINARY, extra_args=("--config", big), data_dir=data)
+        d = Daemon(lrs_harness.LRS_BINARY, extra_args=("--config", big), data_dir=data)
         try:
             c = Client(d.port)
             self.check_stored(c, acked)
@@ -202,7 +199,7 @@ class Exhaustion(unittest.TestCase):
         cfg = write_config(work, "[limits]\nmax_connections = 64\nheader_timeout_ms = 1500\n"
                                  "body_timeout_ms = 1500\nidle_timeout_ms = 1500\n"
                                  "max_body_bytes = 1048576\n")
-        d = Daemon(LRS_BINARY, extra_args=("--config", cfg), data_dir=os.path.join(work, "data"))
+        d = Daemon(lrs_harness.LRS_BINARY, extra_args=("--config", cfg), data_dir=os.path.join(work, "data"))
         try:
             c = Client(d.port)
             self.assertEqual(c.post("statements", batch(5, "warm")).status, 200)
@@ -261,20 +258,12 @@ class Exhaustion(unittest.TestCase):
 
 
 def main():
-    global LRS_BINARY
-    args = sys.argv[1:]
+    # ctest passes the C API's --lib and --bin-dir too; this test needs --lrs only.
     for flag in ("--lib", "--bin-dir"):
-        if flag in args:
-            i = args.index(flag)
-            del args[i:i + 2]
-    if "--lrs" in args:
-        i = args.index("--lrs")
-        LRS_BINARY = os.path.abspath(args[i + 1])
-        del args[i:i + 2]
-    else:
-        LRS_BINARY = os.environ.get("LRS_BINARY", "build/lrs")
-    lrs_harness.LRS_BINARY = LRS_BINARY
-    unittest.main(argv=[sys.argv[0]] + args, verbosity=2)
+        if flag in sys.argv:
+            i = sys.argv.index(flag)
+            del sys.argv[i:i + 2]
+    lrs_harness.main()
 
 
 if __name__ == "__main__":
