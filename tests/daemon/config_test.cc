@@ -179,6 +179,15 @@ TEST_CASE("Config: LoadConfigString reads TOML text as LoadConfigFile reads a fi
   CHECK(s.message() == "x.toml: server.lisen: unknown key");
   CHECK(LoadConfigString("[server\n", "x.toml", &c).IsInvalidArgument());
   CHECK(LoadConfigString("data_dir = \"\xff\"\n", "x.toml", &c).IsInvalidArgument());  // not UTF-8
+  // Text that is not UTF-8 is refused before toml11 reads it: its error path
+  // for a literal string with invalid UTF-8 read past a buffer (config_fuzz).
+  s = LoadConfigString("# ok\n[log]\nlevel = 'caf\xe9'\n", "x.toml", &c);
+  CHECK(s.message() == "x.toml: line 3: not UTF-8 text (TOML files are UTF-8)");
+  CHECK(LoadConfigString("'\xff'", "x.toml", &c).IsInvalidArgument());
+  CHECK(LoadConfigString("x = '\xef\n'", "x.toml", &c).message() ==
+        "x.toml: line 1: not UTF-8 text (TOML files are UTF-8)");
+  CHECK(LoadConfigString("data_dir = 'caf\xc3\xa9 \xf0\x9f\x98\x80'\n", "x.toml", &c).ok());
+  CHECK(c.data_dir == "caf\xc3\xa9 \xf0\x9f\x98\x80");
 
   // inf and nan have no JSON form: named, not turned into malformed JSON
   // (found by config_fuzz).
