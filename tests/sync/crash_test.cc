@@ -25,8 +25,8 @@
 // schedule and fault sequences (thread timing still varies).
 // LRS_CRASH_KILLS=<n> sets the number of kills (default 5 to 8, chosen by
 // the seed); `scripts/crash` runs it with 200. More kills post more
-// statements (150 per kill, at least 4,000), so that about half the kills
-// still land while clients post.
+// statements (150 per kill, at least 4,000), paced so that about half the
+// kills land while clients post.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -257,6 +257,10 @@ TEST_CASE(
   const auto ingest_limit = 120s + kills * 1500ms;
   const std::vector<SoakStatement> statements =
       testing::MakeStatements(&rng, n_statements, kLearners, testing::Rejects::kAll);
+  // Long runs pace the clients so that ingest lasts through the first half
+  // of the kills (about 1.3 s apart, restarts included) instead of ending
+  // early: a client sends about n/kClients/3 requests.
+  const int pace_ms = kills <= 8 ? 0 : kills / 2 * 1300 / (n_statements / kClients / 3);
   Fleet fleet(&statements, seed, /*fault_rate=*/0.5, /*analytics=*/true);
 
   lrs::testing::TempDir dir;
@@ -321,8 +325,8 @@ TEST_CASE(
           for (std::size_t k = i; k < end; ++k) acked.push_back(mine[k]->id);
         }
         i = end;
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(std::uniform_int_distribution<int>(2, 12)(crng)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(
+            std::uniform_int_distribution<int>(2 + pace_ms / 2, 12 + pace_ms * 3 / 2)(crng)));
       }
       ++clients_done;
     });

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 
 namespace lrs::sync::testing {
@@ -57,6 +58,9 @@ std::vector<KafkaMessage> ConsumeTopic(const KafkaMockCluster& m, std::size_t wa
              std::chrono::steady_clock::now() < until) {
       }
       high[static_cast<std::size_t>(p)] = hi;
+      if (lo > 0)  // the mock's retention (5 MiB per partition) dropped messages
+        std::fprintf(stderr, "ConsumeTopic(%s): partition %d starts at offset %lld, not 0\n",
+                     m.topic.c_str(), p, static_cast<long long>(lo));
     }
   }
   auto all_read = [&] {
@@ -91,6 +95,15 @@ std::vector<KafkaMessage> ConsumeTopic(const KafkaMockCluster& m, std::size_t wa
       out.push_back(std::move(mm));
     }
     rd_kafka_message_destroy(msg);
+  }
+  if (want == 0 && !all_read()) {
+    // Say so: a short read looks like lost messages to the caller.
+    std::string where;
+    for (std::size_t p = 0; p < high.size(); ++p)
+      where += " p" + std::to_string(p) + " " + std::to_string(next[p]) + "/" +
+               std::to_string(high[p]);
+    std::fprintf(stderr, "ConsumeTopic(%s): timed out after %d s with %zu messages read:%s\n",
+                 m.topic.c_str(), timeout_s, out.size(), where.c_str());
   }
   rd_kafka_consumer_close(c);
   rd_kafka_destroy(c);

@@ -807,7 +807,15 @@ Fleet::Fleet(const std::vector<SoakStatement>* statements, std::uint32_t seed, d
   }
 #ifdef LRS_WITH_KAFKA
   if (analytics) {
-    m->kafka = std::make_unique<KafkaMockCluster>(3, kKafkaTopic, 4);
+    // librdkafka's mock keeps at most 5 MiB per partition and drops the
+    // oldest message sets beyond it (rdkafka_mock.c, max_size): enough
+    // partitions that every statement, repeats included, stays readable.
+    // Learners hash to partitions unevenly (80 keys), so the average is
+    // kept far below the limit: 512 KiB.
+    std::size_t bytes = 0;
+    for (const auto& st : *statements) bytes += st.json.size() + 200;  // + key, headers
+    const int partitions = std::max<int>(4, static_cast<int>(bytes / (512u << 10)) + 1);
+    m->kafka = std::make_unique<KafkaMockCluster>(3, kKafkaTopic, partitions);
     m->chaos_on = fault_rate > 0;
     m->chaos = std::thread([m, seed] { m->Chaos(seed ^ 0x6b61666bu); });
   }
