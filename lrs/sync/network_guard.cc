@@ -138,11 +138,12 @@ bool ParseAddress(std::string_view text, Bytes* out, int* max_prefix) {
 
 }  // namespace
 
-Status NetworkGuard::Parse(const std::vector<std::string>& allow, NetworkGuard* out) {
+Status NetworkGuard::Parse(const std::vector<std::string>& allow, NetworkGuard* out,
+                           std::string_view what) {
   NetworkGuard g;
   for (std::size_t i = 0; i < allow.size(); ++i) {
     std::string_view entry = allow[i];
-    const std::string bad = "allow_networks[" + std::to_string(i) + "]: \"" + allow[i] +
+    const std::string bad = std::string(what) + "[" + std::to_string(i) + "]: \"" + allow[i] +
                             "\" is not an IP address or CIDR block (e.g. \"10.0.0.0/8\", "
                             "\"127.0.0.1\", \"fd00::/8\")";
     std::string_view addr = entry, len;
@@ -178,13 +179,7 @@ Status NetworkGuard::ParseJson(const json::Value& allow, std::string_view what, 
     if (!e.IsString()) return Status::InvalidArgument(must);
     entries.emplace_back(json::View(e));
   }
-  Status s = Parse(entries, out);
-  if (!s.ok() && what != "allow_networks") {
-    std::string m = s.message();
-    if (m.rfind("allow_networks", 0) == 0) m = std::string(what) + m.substr(14);
-    return Status::InvalidArgument(m);
-  }
-  return s;
+  return Parse(entries, out, what);
 }
 
 std::string NetworkGuard::SpecialRange(const sockaddr* addr) {

@@ -48,7 +48,9 @@ class NetworkGuard {
   // Builds a guard from the entries of `allow` (addresses or CIDR blocks).
   // InvalidArgument names the entry: `allow_networks[1]: "10.0.0.0/33" is
   // not an IP address or CIDR block`.
-  static Status Parse(const std::vector<std::string>& allow, NetworkGuard* out);
+  // `what` names the setting in errors.
+  static Status Parse(const std::vector<std::string>& allow, NetworkGuard* out,
+                      std::string_view what = "allow_networks");
   // The same from a JSON value (an array of strings); `what` prefixes errors.
   static Status ParseJson(const json::Value& allow, std::string_view what, NetworkGuard* out);
 

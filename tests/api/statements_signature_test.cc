@@ -12,6 +12,7 @@
 
 #include "lrs/api/signature.h"
 #include "tests/api/statements_test_util.h"
+#include "tests/support/tls_util.h"
 
 namespace lrs {
 namespace {
@@ -35,16 +36,8 @@ struct Signer {
   Signer() {
     key = EVP_RSA_gen(2048);
     REQUIRE(key != nullptr);
-    cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("lrs test"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
+    cert = lrs::testing::SelfSignedCert(key, "lrs test");
+    REQUIRE(cert != nullptr);
   }
   ~Signer() {
     X509_free(cert);

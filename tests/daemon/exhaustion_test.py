@@ -75,6 +75,7 @@ class Exhaustion(unittest.TestCase):
     def fill(self, client, tag):
         """Posts batches until the store refuses one with 507; returns the
         acknowledged ids and the refusal's message."""
+        t0 = time.time()
         acked = []
         for b in range(10000):
             stmts = batch(25, "%s-%d" % (tag, b))
@@ -84,6 +85,8 @@ class Exhaustion(unittest.TestCase):
                 acked += r.json()
                 continue
             message = self.assertJsonError(r, 507)
+            print("%s full: %d statements acknowledged in %.1f s, then 507: %s"
+                  % (tag, len(acked), time.time() - t0, message))
             return acked, message
         self.fail("the store never filled up")
 
@@ -120,10 +123,7 @@ class Exhaustion(unittest.TestCase):
         d = Daemon(lrs_harness.LRS_BINARY, data_dir=data)
         try:
             c = Client(d.port)
-            t0 = time.time()
             acked, message = self.fill(c, "disk")
-            print("disk full: %d statements acknowledged in %.1f s, then 507: %s"
-                  % (len(acked), time.time() - t0, message))
             self.assertGreater(len(acked), 100)
             self.assertRegex(message.lower(), "space|full|storage")
             self.assertNotIn(mnt, message)  # no server path in what a client reads
@@ -170,10 +170,7 @@ class Exhaustion(unittest.TestCase):
         d = Daemon(lrs_harness.LRS_BINARY, extra_args=("--config", small), data_dir=data)
         try:
             c = Client(d.port)
-            t0 = time.time()
             acked, message = self.fill(c, "map")
-            print("map full: %d statements acknowledged in %.1f s, then 507: %s"
-                  % (len(acked), time.time() - t0, message))
             self.assertGreater(len(acked), 100)
             self.assertIn("max_map_size", message)
             self.assertEqual(c.get("statements", params={"statementId": acked[-1]}).status, 200)
